@@ -1,0 +1,76 @@
+# Rapport: `make run` starts the whole product, `make test` runs every test.
+# Only Python >= 3.11 and make are needed; everything else lands in .venv/ and .devdata/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Runs a command with the embedded PostgreSQL and Redis (when DATABASE_URL / REDIS_URL are unset).
+WITH_SERVICES := PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m crm.devservices exec --
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+# Settings that let `check --deploy` judge the production configuration.
+DEPLOY_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=rapport.example.com \
+	SECRET_KEY=deploy-check-$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
+	EMAIL_BACKEND=anymail.backends.test.EmailBackend
+
+.PHONY: run test lint install browser services-up services-down clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    start Rapport (web, worker, beat) with demo data on http://$(HOST):$(PORT)"
+	@echo "make test   lint, migration and deploy checks, then every test"
+	@echo "make services-up / services-down   start or stop the embedded PostgreSQL and Redis"
+	@echo "make clean  remove .venv and .devdata (all local data)"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rapport needs Python >= 3.11; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@$(WITH_SERVICES) sh -c '\
+		$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py load_demo && \
+		echo && echo "Rapport is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops everything)" && echo && \
+		exec $(BIN)/honcho --procfile Procfile start'
+
+# Playwright drives the system's Chromium. On Debian/Ubuntu as root, install it when missing.
+browser:
+	@if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Chromium for the browser tests (apt-get)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "No Chromium found: install it (or set CHROMIUM_PATH) to run the browser tests."; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install browser lint
+	@$(WITH_SERVICES) sh -c '\
+		set -e; \
+		$(PY) manage.py makemigrations --check --dry-run; \
+		$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING; \
+		$(BIN)/pytest $(PYTEST_ARGS)'
+
+services-up: install
+	$(PY) -m crm.devservices up
+
+services-down: install
+	$(PY) -m crm.devservices down
+
+clean:
+	-@[ -x $(PY) ] && $(PY) -m crm.devservices down
+	rm -rf $(VENV) .devdata staticfiles
