@@ -1,0 +1,30 @@
+from django.db import transaction
+
+from accounts.models import Team, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    role: str = User.Role.RECRUITER,
+    team: Team | None = None,
+) -> User:
+    """Create a user. Admins may also use Django's admin site, so they are staff."""
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        team=team,
+        is_staff=role == User.Role.ADMIN,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user

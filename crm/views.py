@@ -1,0 +1,76 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import admin_required
+from crm import selectors, services
+from crm.panels import MY_DAY
+
+MAILBOX_LIMIT = 50
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness for load balancers: 200 when PostgreSQL and Redis answer, else 503
+    with the dependency that does not."""
+    checks = selectors.health_list()
+    healthy = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {
+            check.name: {"ok": check.ok, **({"error": check.error} if check.error else {})}
+            for check in checks
+        },
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def my_day(request: HttpRequest) -> HttpResponse:
+    return render(request, "crm/my_day.html", {"panels": MY_DAY.render_list(request)})
+
+
+@admin_required
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "crm/status.html",
+        {
+            "checks": selectors.health_list(),
+            "heartbeats": selectors.heartbeat_list(),
+            "show_mailbox": settings.DEBUG,
+        },
+    )
+
+
+@admin_required
+@require_POST
+def status_ping(request: HttpRequest) -> HttpResponse:
+    services.heartbeat_request()
+    messages.info(request, "Ping queued for a worker: reload in a moment to see it answered.")
+    return redirect("status")
+
+
+@admin_required
+@require_GET
+def dev_mailbox(request: HttpRequest) -> HttpResponse:
+    """What the development file backend has "sent" (newest first)."""
+    if not settings.DEBUG:
+        raise Http404("The development mailbox exists only with DEBUG on.")
+    folder = Path(settings.EMAIL_FILE_PATH)
+    files = sorted(folder.glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True)
+    mails = [{"name": path.name, "text": path.read_text(errors="replace")} for path in files]
+    return render(
+        request,
+        "crm/dev_mailbox.html",
+        {"mails": mails[:MAILBOX_LIMIT], "folder": folder, "more": len(mails) > MAILBOX_LIMIT},
+    )
