@@ -1,9 +1,11 @@
-from django.urls import path
+"""Contacts' pages: each views module keeps its own urlpatterns."""
 
-from contacts import views
+from contacts.views import facts, organizations, pages, search
 
 app_name = "contacts"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("search/", views.search, name="search"),
+    *search.urlpatterns,
+    *pages.urlpatterns,
+    *facts.urlpatterns,
+    *organizations.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 """Every app's API under /api/v1/. Each app adds its routes to `urlpatterns` here."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -32,4 +32,6 @@ def api_root(request, format=None):  # noqa: A002 - DRF's name for the format su
 
 urlpatterns = [
     path("", api_root, name="api-root"),
+    path("", include("contacts.api")),
+    path("", include("relationships.api")),
 ]

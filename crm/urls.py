@@ -17,7 +17,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("contacts/", include("contacts.urls")),
+    # Relationships first: /contacts/ (the list), /contacts/new, /contacts/import/ are its pages.
+    path("", include("relationships.urls")),
+    path("", include("contacts.urls")),
     path("jobs/", include("jobs.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("crm.api_urls")),

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-PAGES = ["/", "/contacts/", "/contacts/search/?q=ana", "/jobs/", "/dashboards/", "/status/"]
+PAGES = ["/", "/contacts/", "/search/?q=ana", "/jobs/", "/dashboards/", "/status/"]
 
 
 @pytest.mark.parametrize("path", PAGES)

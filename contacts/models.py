@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from crm.models import TimestampedModel
+
+
+class Organization(TimestampedModel):
+    """A client, a prospect or any other company people work at."""
+
+    class Kind(models.TextChoices):
+        CLIENT = "client", "Client"
+        PROSPECT = "prospect", "Prospect"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    domain = models.CharField(max_length=253, blank=True, help_text="e.g. acme.com, lowercase.")
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="contacts_org_search_gin"),
+            models.Index(Lower("name"), name="contacts_org_name_lower"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "domain",
+                condition=~models.Q(domain=""),
+                name="contacts_org_domain_unique",
+                violation_error_message="Another organization already has this domain.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimestampedModel):
+    """Everyone we touch: candidates, clients, interviewers, receptionists, referrers."""
+
+    class Role(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        CLIENT = "client", "Client"
+        HIRING_MANAGER = "hiring_manager", "Hiring manager"
+        INTERVIEWER = "interviewer", "Interviewer"
+        REFERRER = "referrer", "Referrer"
+        RECEPTIONIST = "receptionist", "Receptionist"
+        OTHER = "other", "Other"
+
+    CLIENT_SIDE_ROLES = frozenset({Role.CLIENT, Role.HIRING_MANAGER, Role.INTERVIEWER})
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    # Normalised (lowercase) addresses; the first is the one we write to.
+    emails = ArrayField(models.CharField(max_length=254), default=list, blank=True)
+    phones = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # Derived by the services for duplicate matching: see contacts.normalize.
+    phone_keys = ArrayField(models.CharField(max_length=20), default=list, editable=False)
+    linkedin_url = models.URLField(max_length=300, blank=True)
+    linkedin_key = models.CharField(max_length=200, blank=True, editable=False)
+    title = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    roles = ArrayField(
+        models.CharField(max_length=20, choices=Role.choices), default=list, blank=True
+    )
+    # Stays true once the person has been a candidate: today's candidate, tomorrow's client.
+    was_candidate = models.BooleanField(default=False, editable=False)
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    source = models.CharField(max_length=100, blank=True, help_text="Where we met them.")
+    location = models.CharField(max_length=200, blank=True)
+    email_opt_out = models.BooleanField(default=False, help_text="No automatic emails.")
+    do_not_contact = models.BooleanField(default=False, help_text="No contact at all.")
+    # Lowercase "last first", the list's sort key (with id for keyset pagination).
+    sort_name = models.GeneratedField(
+        expression=Lower(
+            models.functions.Concat(
+                Coalesce("last_name", models.Value("")),
+                models.Value(" "),
+                Coalesce("first_name", models.Value("")),
+            )
+        ),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(fields=["sort_name", "id"], name="contacts_contact_sort"),
+            models.Index(fields=["organization", "sort_name"], name="contacts_contact_org"),
+            GinIndex(fields=["emails"], name="contacts_contact_emails_gin"),
+            GinIndex(fields=["phone_keys"], name="contacts_contact_phones_gin"),
+            GinIndex(fields=["tags"], name="contacts_contact_tags_gin"),
+            GinIndex(fields=["roles"], name="contacts_contact_roles_gin"),
+            GinIndex(fields=["search_vector"], name="contacts_contact_search_gin"),
+            models.Index(
+                fields=["linkedin_key"],
+                condition=~models.Q(linkedin_key=""),
+                name="contacts_contact_linkedin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def primary_email(self) -> str:
+        return self.emails[0] if self.emails else ""
+
+    @property
+    def can_email(self) -> bool:
+        return bool(self.emails) and not (self.email_opt_out or self.do_not_contact)
+
+    @property
+    def former_candidate_now_client(self) -> bool:
+        """A past candidate who now sits on the client side (uses `organization`)."""
+        return (
+            self.was_candidate
+            and self.Role.CANDIDATE not in self.roles
+            and bool(self.CLIENT_SIDE_ROLES & set(self.roles))
+            and self.organization is not None
+            and self.organization.kind == Organization.Kind.CLIENT
+        )
+
+
+class Employment(TimestampedModel):
+    """One step of a career: recorded when a contact's organization or title changes."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="employments")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments"
+    )
+    # The name as it was, so the career path reads right after a rename or a deletion.
+    organization_name = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "-started_on"], name="contacts_employment_contact")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "contact",
+                condition=models.Q(ended_on__isnull=True),
+                name="contacts_employment_one_current",
+                violation_error_message="A contact has one current position at a time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="contacts_employment_ends_after_start",
+                violation_error_message="A position cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.organization_name or "unknown organization"
+        return f"{self.title or 'Position'} at {where}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class Fact(TimestampedModel):
+    """A remembered personal detail: family, interests, constraints, goals..."""
+
+    class Category(models.TextChoices):
+        FAMILY = "family", "Family"
+        INTERESTS = "interests", "Interests"
+        PREFERENCES = "preferences", "Preferences"
+        CONSTRAINTS = "constraints", "Constraints"
+        GOALS = "goals", "Goals"
+        OTHER = "other", "Other"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="facts")
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
+    text = models.TextField()
+    learned_on = models.DateField(default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pinned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-pinned", "-learned_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["contact", "-pinned", "-learned_on"], name="contacts_fact_contact"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(text=""),
+                name="contacts_fact_text_not_empty",
+                violation_error_message="A fact needs some text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.text[:60]}"

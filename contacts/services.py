@@ -1,0 +1,277 @@
+"""Writes to contacts, organizations, career history and facts.
+
+Flows that also touch relationships or the timeline (onboarding a contact with its owner, merging,
+importing) are composed one layer up, in relationships.services, which calls these.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import Contact, Employment, Fact, Organization
+from contacts.normalize import (
+    domain_normalize,
+    email_normalize,
+    linkedin_key,
+    linkedin_url_validate,
+    phone_key,
+)
+from contacts.search_index import contact_search_refresh, organization_search_refresh
+
+CONTACT_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "emails",
+        "phones",
+        "linkedin_url",
+        "title",
+        "organization",
+        "roles",
+        "tags",
+        "source",
+        "location",
+        "email_opt_out",
+        "do_not_contact",
+    }
+)
+ORGANIZATION_FIELDS = frozenset({"name", "kind", "domain", "website", "industry", "notes"})
+
+
+# --- organizations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    name: str,
+    kind: str = Organization.Kind.OTHER,
+    domain: str = "",
+    website: str = "",
+    industry: str = "",
+    notes: str = "",
+) -> Organization:
+    organization = Organization(
+        name=name.strip(),
+        kind=kind,
+        domain=domain_normalize(domain),
+        website=website.strip(),
+        industry=industry.strip(),
+        notes=notes,
+    )
+    organization.full_clean()
+    organization.save()
+    organization_search_refresh([organization.pk])
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **changes: Any) -> Organization:
+    unknown = set(changes) - ORGANIZATION_FIELDS
+    if unknown:
+        raise ValueError(f"organization_update does not change {sorted(unknown)}")
+    if "domain" in changes:
+        changes["domain"] = domain_normalize(changes["domain"])
+    renamed = "name" in changes and changes["name"] != organization.name
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    organization.full_clean()
+    organization.save()
+    organization_search_refresh([organization.pk])
+    if renamed:
+        contact_search_refresh(organization.people.values_list("id", flat=True))
+    return organization
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+def contact_clean_identities(
+    *, emails: Iterable[str] = (), phones: Iterable[str] = (), linkedin_url: str = ""
+) -> dict[str, Any]:
+    """Normalised, de-duplicated identities, or ValidationError naming the bad field."""
+    cleaned_emails: list[str] = []
+    for raw in emails:
+        if not (raw or "").strip():
+            continue
+        try:
+            email = email_normalize(raw)
+        except ValidationError as error:
+            raise ValidationError({"emails": f"{raw!r} is not a valid email address."}) from error
+        if email not in cleaned_emails:
+            cleaned_emails.append(email)
+    cleaned_phones = list(dict.fromkeys(p.strip() for p in phones if (p or "").strip()))
+    try:
+        url = linkedin_url_validate(linkedin_url)
+    except ValidationError as error:
+        raise ValidationError({"linkedin_url": error.messages}) from error
+    return {
+        "emails": cleaned_emails,
+        "phones": cleaned_phones,
+        "phone_keys": sorted({key for key in map(phone_key, cleaned_phones) if key}),
+        "linkedin_url": url,
+        "linkedin_key": linkedin_key(url),
+    }
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    first_name: str,
+    last_name: str = "",
+    emails: Sequence[str] = (),
+    phones: Sequence[str] = (),
+    linkedin_url: str = "",
+    title: str = "",
+    organization: Organization | None = None,
+    roles: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    source: str = "",
+    location: str = "",
+    email_opt_out: bool = False,
+    do_not_contact: bool = False,
+    started_on: date | None = None,
+) -> Contact:
+    """Create a contact and, when it has a title or an organization, its current position."""
+    contact = Contact(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        title=title.strip(),
+        organization=organization,
+        roles=list(dict.fromkeys(roles)),
+        tags=_tags_clean(tags),
+        source=source.strip(),
+        location=location.strip(),
+        email_opt_out=email_opt_out,
+        do_not_contact=do_not_contact,
+        **contact_clean_identities(emails=emails, phones=phones, linkedin_url=linkedin_url),
+    )
+    contact.was_candidate = Contact.Role.CANDIDATE in contact.roles
+    contact.full_clean(exclude=["sort_name"])
+    contact.save()
+    if organization is not None or contact.title:
+        _employment_open(contact, started_on=started_on or timezone.localdate())
+    contact_search_refresh([contact.pk])
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, moved_on: date | None = None, **changes: Any) -> Contact:
+    """Change a contact. A new organization or title closes the current position and opens a new
+    one dated `moved_on` (today by default): the career path is recorded, never overwritten."""
+    unknown = set(changes) - CONTACT_FIELDS
+    if unknown:
+        raise ValueError(f"contact_update does not change {sorted(unknown)}")
+    identities = {
+        key: changes.pop(key) for key in ("emails", "phones", "linkedin_url") if key in changes
+    }
+    if identities:
+        merged = {
+            "emails": contact.emails,
+            "phones": contact.phones,
+            "linkedin_url": contact.linkedin_url,
+            **identities,
+        }
+        changes.update(contact_clean_identities(**merged))
+    if "tags" in changes:
+        changes["tags"] = _tags_clean(changes["tags"])
+    if "roles" in changes:
+        changes["roles"] = list(dict.fromkeys(changes["roles"]))
+    moved = ("organization" in changes and changes["organization"] != contact.organization) or (
+        "title" in changes and changes["title"].strip() != contact.title
+    )
+    for field, value in changes.items():
+        setattr(contact, field, value.strip() if isinstance(value, str) else value)
+    if Contact.Role.CANDIDATE in contact.roles:
+        contact.was_candidate = True
+    contact.full_clean(exclude=["sort_name"])
+    contact.save()
+    if moved:
+        _employment_move(contact, moved_on=moved_on or timezone.localdate())
+    contact_search_refresh([contact.pk])
+    return contact
+
+
+def _employment_open(contact: Contact, *, started_on: date) -> Employment:
+    employment = Employment(
+        contact=contact,
+        organization=contact.organization,
+        organization_name=contact.organization.name if contact.organization else "",
+        title=contact.title,
+        started_on=started_on,
+    )
+    employment.full_clean()
+    employment.save()
+    return employment
+
+
+def _employment_move(contact: Contact, *, moved_on: date) -> None:
+    current = contact.employments.filter(ended_on__isnull=True).first()
+    if current is not None:
+        if current.started_on > moved_on:
+            raise ValidationError(
+                {
+                    "moved_on": f"The current position started on {current.started_on}; "
+                    f"a move on {moved_on} would end it before it began."
+                }
+            )
+        current.ended_on = moved_on
+        current.save(update_fields=["ended_on", "updated_at"])
+    if contact.organization is not None or contact.title:
+        _employment_open(contact, started_on=moved_on)
+
+
+def _tags_clean(tags: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(tag.strip().lower() for tag in tags if (tag or "").strip()))
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fact_create(
+    *,
+    contact: Contact,
+    text: str,
+    category: str = Fact.Category.OTHER,
+    author: User | None = None,
+    learned_on: date | None = None,
+    pinned: bool = False,
+) -> Fact:
+    fact = Fact(
+        contact=contact,
+        text=text.strip(),
+        category=category,
+        author=author,
+        learned_on=learned_on or timezone.localdate(),
+        pinned=pinned,
+    )
+    fact.full_clean()
+    fact.save()
+    contact_search_refresh([contact.pk])
+    return fact
+
+
+@transaction.atomic
+def fact_update(*, fact: Fact, **changes: Any) -> Fact:
+    unknown = set(changes) - {"text", "category", "learned_on", "pinned"}
+    if unknown:
+        raise ValueError(f"fact_update does not change {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(fact, field, value.strip() if isinstance(value, str) else value)
+    fact.full_clean()
+    fact.save()
+    contact_search_refresh([fact.contact_id])
+    return fact
+
+
+@transaction.atomic
+def fact_delete(*, fact: Fact) -> None:
+    contact_id = fact.contact_id
+    fact.delete()
+    contact_search_refresh([contact_id])

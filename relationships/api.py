@@ -1,0 +1,3 @@
+"""The API of this app under /api/v1/ (see crm/api_urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,135 @@
+"""Reads over contacts with their relationships, the timeline, connections and handoffs."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import Contact
+from relationships.models import Connection, Handoff, Interaction, Relationship
+
+CONTACT_PAGE_SIZE = 50
+TIMELINE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """The contact list's filters. `owner` is a user id, or "none" for contacts nobody owns."""
+
+    owner: int | str | None = None
+    role: str = ""
+    tag: str = ""
+    tier: str = ""
+    overdue: bool = False
+    organization: int | None = None
+
+
+@dataclass
+class ContactPage:
+    contacts: list[Contact]
+    next_cursor: str | None
+    filters: ContactFilters = field(default_factory=ContactFilters)
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def contact_cursor_encode(contact: Contact) -> str:
+    raw = json.dumps([contact.sort_name, contact.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def contact_cursor_decode(cursor: str) -> tuple[str, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        sort_name, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return str(sort_name), int(pk)
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise InvalidCursor(
+            "This page link is not valid; start again from the first page."
+        ) from error
+
+
+def contact_queryset(filters: ContactFilters) -> QuerySet[Contact]:
+    """Contacts matching `filters`, with organization and relationship owner joined."""
+    queryset = Contact.objects.select_related("organization", "relationship__owner")
+    if filters.owner == "none":
+        queryset = queryset.filter(relationship__isnull=True)
+    elif filters.owner:
+        queryset = queryset.filter(relationship__owner_id=filters.owner)
+    if filters.role:
+        queryset = queryset.filter(roles__contains=[filters.role])
+    if filters.tag:
+        queryset = queryset.filter(tags__contains=[filters.tag.strip().lower()])
+    if filters.tier:
+        queryset = queryset.filter(relationship__tier=filters.tier)
+    if filters.overdue:
+        queryset = queryset.filter(relationship__next_touch_due__lt=timezone.now())
+    if filters.organization:
+        queryset = queryset.filter(organization_id=filters.organization)
+    return queryset.order_by("sort_name", "id")
+
+
+def contact_list(
+    *, filters: ContactFilters, after: str | None = None, limit: int = CONTACT_PAGE_SIZE
+) -> ContactPage:
+    """One page of contacts in name order, keyset-paginated (no COUNT, constant queries)."""
+    queryset = contact_queryset(filters)
+    if after:
+        sort_name, pk = contact_cursor_decode(after)
+        queryset = queryset.filter(Q(sort_name__gt=sort_name) | Q(sort_name=sort_name, pk__gt=pk))
+    rows = list(queryset[: limit + 1])
+    has_more = len(rows) > limit
+    contacts = rows[:limit]
+    return ContactPage(
+        contacts=contacts,
+        next_cursor=contact_cursor_encode(contacts[-1]) if has_more else None,
+        filters=filters,
+    )
+
+
+def relationship_get(*, contact: Contact) -> Relationship | None:
+    return Relationship.objects.select_related("owner").filter(contact=contact).first()
+
+
+def interaction_list(*, contact: Contact, limit: int = TIMELINE_LIMIT) -> list[Interaction]:
+    return list(
+        Interaction.objects.filter(contact=contact)
+        .select_related("recruiter")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def organization_interaction_list(
+    *, organization_id: int, limit: int = TIMELINE_LIMIT
+) -> list[Interaction]:
+    return list(
+        Interaction.objects.filter(organization_id=organization_id)
+        .select_related("recruiter", "contact")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def connection_list(*, contact: Contact) -> list[Connection]:
+    return list(
+        Connection.objects.filter(Q(from_contact=contact) | Q(to_contact=contact))
+        .select_related("from_contact", "to_contact")
+        .order_by("kind", "id")
+    )
+
+
+def handoff_list(*, limit: int = 100) -> list[Handoff]:
+    return list(
+        Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
+
+
+def recruiter_list() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")

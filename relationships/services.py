@@ -1,0 +1,300 @@
+"""Writes to relationships, the timeline, connections and handoffs; and the contact flows that
+span contacts and relationships (onboarding, merging), composed here because this layer sees both.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from contacts import merging
+from contacts import services as contact_services
+from contacts.models import Contact, Fact
+from relationships.models import Connection, Handoff, Interaction, Relationship
+from relationships.permissions import can_change_relationship, can_hand_off, can_merge
+
+# --- relationships -------------------------------------------------------------------------------
+
+
+def relationship_create(
+    *, contact: Contact, owner: User, tier: str = Relationship.Tier.B
+) -> Relationship:
+    now = timezone.now()
+    cadence = Relationship.CADENCE_DAYS[Relationship.Tier(tier)]
+    relationship = Relationship(
+        contact=contact, owner=owner, tier=tier, cadence_days=cadence, next_touch_due=None
+    )
+    relationship.next_touch_due = relationship.next_touch_after(now)
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+def relationship_bulk_create(
+    *, contact_ids: Iterable[int], owner: User, tier: str = Relationship.Tier.B
+) -> int:
+    """Give every listed contact without an owner a relationship owned by `owner`."""
+    cadence = Relationship.CADENCE_DAYS[Relationship.Tier(tier)]
+    due = timezone.now() + timedelta(days=cadence)
+    rows = [
+        Relationship(
+            contact_id=contact_id, owner=owner, tier=tier, cadence_days=cadence, next_touch_due=due
+        )
+        for contact_id in contact_ids
+    ]
+    created = Relationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(created)
+
+
+@transaction.atomic
+def relationship_update(
+    *,
+    relationship: Relationship,
+    user: User,
+    tier: str | None = None,
+    cadence_days: int | None = None,
+) -> Relationship:
+    """Change tier and/or cadence; a new tier brings its cadence unless one is given."""
+    if not can_change_relationship(user, relationship):
+        raise PermissionDenied("Only the owner, a manager or an admin changes this relationship.")
+    if tier is not None and tier != relationship.tier:
+        relationship.tier = tier
+        if cadence_days is None:
+            cadence_days = Relationship.CADENCE_DAYS[Relationship.Tier(tier)]
+    if cadence_days is not None:
+        relationship.cadence_days = cadence_days
+    relationship.next_touch_due = relationship.next_touch_after(
+        relationship.last_touch_at or relationship.created_at or timezone.now()
+    )
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+# --- contacts with their relationship ------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_onboard(
+    *, owner: User, tier: str = Relationship.Tier.B, **contact_fields: Any
+) -> Contact:
+    """A new contact and its relationship, owned by `owner`."""
+    contact = contact_services.contact_create(**contact_fields)
+    relationship_create(contact=contact, owner=owner, tier=tier)
+    return contact
+
+
+@transaction.atomic
+def contact_merge(*, survivor: Contact, duplicate: Contact, user: User) -> merging.MergeResult:
+    """Merge `duplicate` into `survivor` and say so on the survivor's timeline."""
+    if not can_merge(user, survivor, duplicate):
+        raise PermissionDenied(
+            "Only a manager, an admin or the recruiter who owns both contacts merges them."
+        )
+    result = merging.contact_merge(survivor=survivor, duplicate=duplicate)
+    moved = ", ".join(f"{count} {label.split('.')[1]}" for label, count in result.moved.items())
+    interaction_log(
+        contact=result.survivor,
+        kind=Interaction.Kind.MERGE,
+        direction=Interaction.Direction.INTERNAL,
+        summary=f"Merged duplicate “{result.duplicate_name}” (#{result.duplicate_id}) into this",
+        body=f"Moved: {moved}." if moved else "Nothing else pointed at the duplicate.",
+        recruiter=user,
+    )
+    return result
+
+
+def relationship_merge_resolve(survivor: Contact, duplicate: Contact) -> None:
+    """Settle what the generic merge cannot: one relationship per contact, unique connections.
+    Registered with contacts.merging in RelationshipsConfig.ready()."""
+    theirs = Relationship.objects.select_for_update().filter(contact=duplicate).first()
+    ours = Relationship.objects.select_for_update().filter(contact=survivor).first()
+    if theirs and ours:
+        touches = [t for t in (ours.last_touch_at, theirs.last_touch_at) if t]
+        if touches:
+            ours.last_touch_at = max(touches)
+            ours.next_touch_due = ours.next_touch_after(ours.last_touch_at)
+            ours.save(update_fields=["last_touch_at", "next_touch_due", "updated_at"])
+        theirs.delete()
+    pair = Q(from_contact=survivor, to_contact=duplicate) | Q(
+        from_contact=duplicate, to_contact=survivor
+    )
+    Connection.objects.filter(pair).delete()
+    for link in Connection.objects.filter(from_contact=duplicate):
+        if Connection.objects.filter(
+            from_contact=survivor, to_contact=link.to_contact_id, kind=link.kind
+        ).exists():
+            link.delete()
+    for link in Connection.objects.filter(to_contact=duplicate):
+        if Connection.objects.filter(
+            from_contact=link.from_contact_id, to_contact=survivor, kind=link.kind
+        ).exists():
+            link.delete()
+
+
+# --- the timeline --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    contact: Contact,
+    kind: str,
+    summary: str,
+    body: str = "",
+    direction: str = Interaction.Direction.OUTBOUND,
+    recruiter: User | None = None,
+    occurred_at: datetime | None = None,
+    facts: Sequence[Fact] = (),
+    handoff: Handoff | None = None,
+) -> Interaction:
+    """Write one timeline row. A touch (call, email, meeting, message) moves the relationship's
+    clock: `last_touch_at` and `next_touch_due`. A contact without an owner gets the recruiter
+    who touched them as owner."""
+    interaction = Interaction(
+        contact=contact,
+        organization_id=contact.organization_id,
+        kind=kind,
+        direction=direction,
+        summary=summary.strip(),
+        body=body,
+        recruiter=recruiter,
+        occurred_at=occurred_at or timezone.now(),
+        handoff=handoff,
+    )
+    interaction.full_clean()
+    interaction.save()
+    if facts:
+        interaction.facts.set(facts)
+    if interaction.is_touch:
+        _relationship_touch(contact, interaction.occurred_at, recruiter)
+    return interaction
+
+
+def _relationship_touch(contact: Contact, moment: datetime, recruiter: User | None) -> None:
+    relationship = Relationship.objects.select_for_update().filter(contact=contact).first()
+    if relationship is None:
+        if recruiter is None:
+            return
+        relationship = relationship_create(contact=contact, owner=recruiter)
+    if relationship.last_touch_at and relationship.last_touch_at >= moment:
+        return  # an older touch logged late does not move the clock back
+    relationship.last_touch_at = moment
+    relationship.next_touch_due = relationship.next_touch_after(moment)
+    relationship.save(update_fields=["last_touch_at", "next_touch_due", "updated_at"])
+
+
+# --- connections ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def connection_create(
+    *,
+    from_contact: Contact,
+    to_contact: Contact,
+    kind: str,
+    note: str = "",
+    user: User | None = None,
+) -> Connection:
+    connection = Connection(
+        from_contact=from_contact,
+        to_contact=to_contact,
+        kind=kind,
+        note=note.strip(),
+        created_by=user,
+    )
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def connection_delete(*, connection: Connection) -> None:
+    connection.delete()
+
+
+# --- handoffs ------------------------------------------------------------------------------------
+
+# Later apps move their own open work with the relationships (follow-ups, jobs, messages):
+# `mover(handoff, contact_ids)` runs inside the handoff's transaction.
+HandoffMover = Callable[[Handoff, list[int]], None]
+_handoff_movers: dict[str, HandoffMover] = {}
+
+
+def handoff_mover_register(name: str, mover: HandoffMover) -> None:
+    _handoff_movers[name] = mover
+
+
+@transaction.atomic
+def relationship_handoff(
+    *,
+    from_recruiter: User,
+    to_recruiter: User,
+    performed_by: User,
+    note: str = "",
+    contacts: Sequence[Contact] | None = None,
+) -> Handoff:
+    """Move relationships from one recruiter to another: the listed contacts, or all of them when
+    `contacts` is None. Every moved contact gets a handoff entry on its timeline."""
+    if not can_hand_off(performed_by, from_recruiter):
+        raise PermissionDenied("Recruiters hand off their own relationships; managers anyone's.")
+    if from_recruiter.pk == to_recruiter.pk:
+        raise ValidationError({"to_recruiter": "Choose another recruiter to hand off to."})
+    if not to_recruiter.is_active:
+        raise ValidationError({"to_recruiter": f"{to_recruiter} is not an active user."})
+    relationships = Relationship.objects.select_for_update().filter(owner=from_recruiter)
+    if contacts is not None:
+        wanted = {contact.pk for contact in contacts}
+        if not wanted:
+            raise ValidationError({"contacts": "Choose at least one contact to hand off."})
+        relationships = relationships.filter(contact_id__in=wanted)
+        found = set(relationships.values_list("contact_id", flat=True))
+        missing = wanted - found
+        if missing:
+            names = ", ".join(str(c) for c in contacts if c.pk in missing)
+            raise ValidationError({"contacts": f"{from_recruiter} does not own: {names}."})
+        scope = Handoff.Scope.ONE if len(wanted) == 1 else Handoff.Scope.SELECTION
+    else:
+        scope = Handoff.Scope.ALL
+    moved = list(relationships.select_related("contact").order_by("contact_id"))
+    if not moved:
+        raise ValidationError({"contacts": f"{from_recruiter} owns no relationships to hand off."})
+    handoff = Handoff(
+        from_recruiter=from_recruiter,
+        to_recruiter=to_recruiter,
+        performed_by=performed_by,
+        scope=scope,
+        note=note.strip(),
+        relationship_count=len(moved),
+    )
+    handoff.full_clean()
+    handoff.save()
+    contact_ids = [relationship.contact_id for relationship in moved]
+    Relationship.objects.filter(pk__in=[r.pk for r in moved]).update(
+        owner=to_recruiter, updated_at=timezone.now()
+    )
+    summary = f"Handed off from {from_recruiter} to {to_recruiter}"
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                contact_id=relationship.contact_id,
+                organization_id=relationship.contact.organization_id,
+                kind=Interaction.Kind.HANDOFF,
+                direction=Interaction.Direction.INTERNAL,
+                summary=summary,
+                body=handoff.note,
+                recruiter=performed_by,
+                handoff=handoff,
+            )
+            for relationship in moved
+        ],
+        batch_size=2000,
+    )
+    for mover in _handoff_movers.values():
+        mover(handoff, contact_ids)
+    return handoff
