@@ -11,4 +11,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("contacts/", contact_list, name="contact-list"),
+    path("contacts/new/", contact_list, name="contact-new"),
+    path("contacts/export.csv", contact_list, name="contact-export"),
 ]
