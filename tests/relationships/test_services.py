@@ -1,0 +1,221 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from relationships import services
+from relationships.models import Handoff, Interaction, Relationship
+from tests.factories import ContactFactory, RelationshipFactory
+
+pytestmark = pytest.mark.django_db
+
+NOV_1 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+
+
+@time_machine.travel(NOV_1, tick=False)
+def test_relationship_create_sets_cadence_from_tier(recruiter):
+    relationship = RelationshipFactory(owner=recruiter, tier="A")
+
+    assert relationship.cadence_days == 14
+    assert relationship.last_touch_at is None
+    assert relationship.next_touch_due == NOV_1 + dt.timedelta(days=14)
+
+
+def test_logging_a_call_moves_last_and_next_touch(recruiter):
+    with time_machine.travel(NOV_1, tick=False):
+        relationship = RelationshipFactory(owner=recruiter, tier="B")
+    called_at = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
+
+    services.interaction_log(
+        contact=relationship.contact, kind="call", summary="Talked about Berlin",
+        recruiter=recruiter, occurred_at=called_at,
+    )  # fmt: skip
+
+    relationship.refresh_from_db()
+    assert relationship.last_touch_at == called_at
+    assert relationship.next_touch_due == dt.datetime(2026, 12, 20, 15, 30, tzinfo=dt.UTC)
+
+
+def test_logging_a_note_does_not_move_the_clock(recruiter):
+    with time_machine.travel(NOV_1, tick=False):
+        relationship = RelationshipFactory(owner=recruiter)
+
+    services.interaction_log(
+        contact=relationship.contact, kind="note", summary="Prefers mornings", recruiter=recruiter
+    )
+
+    relationship.refresh_from_db()
+    assert relationship.last_touch_at is None
+    assert relationship.next_touch_due == NOV_1 + dt.timedelta(days=30)
+    assert Interaction.objects.filter(contact=relationship.contact).count() == 1
+
+
+def test_an_older_touch_logged_late_does_not_move_the_clock_back(recruiter):
+    relationship = RelationshipFactory(owner=recruiter)
+    recent = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    services.interaction_log(
+        contact=relationship.contact, kind="call", summary="Recent", occurred_at=recent
+    )
+
+    services.interaction_log(
+        contact=relationship.contact, kind="meeting", summary="Old", occurred_at=NOV_1
+    )
+
+    relationship.refresh_from_db()
+    assert relationship.last_touch_at == recent
+    assert relationship.next_touch_due == recent + dt.timedelta(days=30)
+
+
+def test_touching_an_unowned_contact_makes_the_recruiter_its_owner(recruiter):
+    contact = ContactFactory()
+
+    services.interaction_log(contact=contact, kind="email", summary="Hello", recruiter=recruiter)
+
+    relationship = Relationship.objects.get(contact=contact)
+    assert relationship.owner == recruiter
+    assert relationship.last_touch_at is not None
+
+
+def test_interaction_without_summary_is_refused(recruiter):
+    contact = ContactFactory()
+
+    with pytest.raises(ValidationError) as caught:
+        services.interaction_log(contact=contact, kind="call", summary="  ", recruiter=recruiter)
+
+    assert "summary" in caught.value.message_dict
+    assert Interaction.objects.count() == 0
+
+
+def test_relationship_update_new_tier_brings_its_cadence(recruiter):
+    with time_machine.travel(NOV_1, tick=False):
+        relationship = RelationshipFactory(owner=recruiter, tier="B")
+
+    services.relationship_update(relationship=relationship, user=recruiter, tier="C")
+
+    relationship.refresh_from_db()
+    assert (relationship.tier, relationship.cadence_days) == ("C", 90)
+    assert relationship.next_touch_due == NOV_1 + dt.timedelta(days=90)
+
+
+def test_relationship_update_by_another_recruiter_is_denied(recruiter, other_recruiter):
+    relationship = RelationshipFactory(owner=recruiter, tier="B")
+
+    with pytest.raises(PermissionDenied):
+        services.relationship_update(relationship=relationship, user=other_recruiter, tier="A")
+
+    relationship.refresh_from_db()
+    assert relationship.tier == "B"
+
+
+def test_handoff_of_all_changes_owners_and_writes_timelines(recruiter, other_recruiter):
+    mine = [RelationshipFactory(owner=recruiter) for _ in range(3)]
+    someone_elses = RelationshipFactory(owner=other_recruiter)
+
+    handoff = services.relationship_handoff(
+        from_recruiter=recruiter, to_recruiter=other_recruiter, performed_by=recruiter,
+        note="Ana is on leave from Monday; Ben prefers email.",
+    )  # fmt: skip
+
+    assert (handoff.scope, handoff.relationship_count) == (Handoff.Scope.ALL, 3)
+    assert set(Relationship.objects.values_list("owner__username", flat=True)) == {"tom"}
+    entries = Interaction.objects.filter(kind="handoff").order_by("contact_id")
+    assert [e.contact_id for e in entries] == sorted(r.contact_id for r in mine)
+    assert {(e.summary, e.body, e.handoff_id) for e in entries} == {
+        (
+            "Handed off from Rosa Reyes to Tom Brandt",
+            "Ana is on leave from Monday; Ben prefers email.",
+            handoff.pk,
+        )
+    }
+    assert not Interaction.objects.filter(contact=someone_elses.contact).exists()
+
+
+def test_handoff_of_one_contact_moves_only_it(recruiter, other_recruiter):
+    first, second = RelationshipFactory(owner=recruiter), RelationshipFactory(owner=recruiter)
+
+    handoff = services.relationship_handoff(
+        from_recruiter=recruiter, to_recruiter=other_recruiter, performed_by=recruiter,
+        contacts=[first.contact],
+    )  # fmt: skip
+
+    assert handoff.scope == Handoff.Scope.ONE
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.owner, second.owner) == (other_recruiter, recruiter)
+
+
+def test_handoff_of_a_contact_not_owned_changes_nothing(recruiter, other_recruiter, manager):
+    mine = RelationshipFactory(owner=recruiter)
+    theirs = RelationshipFactory(owner=other_recruiter)
+
+    with pytest.raises(ValidationError) as caught:
+        services.relationship_handoff(
+            from_recruiter=recruiter, to_recruiter=manager, performed_by=recruiter,
+            contacts=[mine.contact, theirs.contact],
+        )  # fmt: skip
+
+    assert caught.value.message_dict == {
+        "contacts": [f"Rosa Reyes does not own: {theirs.contact.full_name}."]
+    }
+    mine.refresh_from_db()
+    assert mine.owner == recruiter
+    assert Handoff.objects.count() == 0
+    assert Interaction.objects.count() == 0
+
+
+def test_recruiter_cannot_hand_off_someone_elses_relationships(recruiter, other_recruiter):
+    RelationshipFactory(owner=other_recruiter)
+
+    with pytest.raises(PermissionDenied):
+        services.relationship_handoff(
+            from_recruiter=other_recruiter, to_recruiter=recruiter, performed_by=recruiter
+        )
+
+    assert Relationship.objects.get().owner == other_recruiter
+
+
+def test_manager_hands_off_anyones_relationships(recruiter, other_recruiter, manager):
+    RelationshipFactory(owner=other_recruiter)
+
+    services.relationship_handoff(
+        from_recruiter=other_recruiter, to_recruiter=recruiter, performed_by=manager
+    )
+
+    assert Relationship.objects.get().owner == recruiter
+
+
+def test_handoff_to_oneself_is_refused(recruiter):
+    RelationshipFactory(owner=recruiter)
+
+    with pytest.raises(ValidationError) as caught:
+        services.relationship_handoff(
+            from_recruiter=recruiter, to_recruiter=recruiter, performed_by=recruiter
+        )
+
+    assert caught.value.message_dict == {
+        "to_recruiter": ["Choose another recruiter to hand off to."]
+    }
+
+
+def test_handoff_runs_registered_movers_with_the_moved_contacts(recruiter, other_recruiter):
+    relationship = RelationshipFactory(owner=recruiter)
+    seen = []
+    services.handoff_mover_register("test", lambda handoff, ids: seen.append((handoff.pk, ids)))
+    try:
+        handoff = services.relationship_handoff(
+            from_recruiter=recruiter, to_recruiter=other_recruiter, performed_by=recruiter
+        )
+    finally:
+        services._handoff_movers.pop("test")
+
+    assert seen == [(handoff.pk, [relationship.contact_id])]
+
+
+def test_contact_onboard_creates_contact_and_owned_relationship(recruiter):
+    contact = services.contact_onboard(
+        owner=recruiter, tier="A", first_name="Ana", emails=["a@x.io"]
+    )
+
+    assert contact.relationship.owner == recruiter
+    assert contact.relationship.tier == "A"
