@@ -16,12 +16,13 @@ DEPLOY_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=rapport.example.com \
 	SECRET_KEY=deploy-check-$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
 	EMAIL_BACKEND=anymail.backends.test.EmailBackend
 
-.PHONY: run test lint install browser services-up services-down clean help
+.PHONY: run test bench lint install browser services-up services-down clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    start Rapport (web, worker, beat) with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   lint, migration and deploy checks, then every test"
+	@echo "make bench  generate a million contacts and measure (BENCH_ARGS=\"--scale 0.1\" for less)"
 	@echo "make services-up / services-down   start or stop the embedded PostgreSQL and Redis"
 	@echo "make clean  remove .venv and .devdata (all local data)"
 
@@ -64,6 +65,10 @@ test: install browser lint
 		$(PY) manage.py makemigrations --check --dry-run; \
 		$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING; \
 		$(BIN)/pytest $(PYTEST_ARGS)'
+
+# Generates the dataset into its own database (rapport_bench) and measures over HTTP.
+bench: install
+	@$(WITH_SERVICES) $(PY) -m bench.run $(BENCH_ARGS)
 
 services-up: install
 	$(PY) -m crm.devservices up

@@ -102,6 +102,11 @@ if PRODUCTION:
     # (and in tests the live server) serve them from the app and project folders.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# The benchmark reads how many queries each request ran from a response header.
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "crm.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
 ASGI_APPLICATION = "crm.asgi.application"

@@ -1,0 +1,451 @@
+"""Measure Rapport over real HTTP, as in production (gunicorn, DEBUG off, a logged-in session).
+
+    python -m bench.run [--scale 1.0] [--skip-generate] [--requests 200] [--quick]
+
+Generates the dataset (bench.generate) unless --skip-generate, starts gunicorn on the benchmark
+database, warms up, then measures each page and API list: p50/p95/p99 latency and queries per
+request; the same SQL run directly with psycopg (the database floor) and the ratio; requests per
+second on the contact list with 4 connections; a 100,000-contact CSV import; peak memory of the web
+workers. Prints a table with every figure beside its goal and writes bench/results/<date>.json.
+Figures of parts that are not built yet are listed as such, never left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psutil
+import psycopg
+
+from bench import generate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+USERNAME = "bench1"
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float | None
+    unit: str
+    goal: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    scale: float
+    started_at: str
+    machine: dict
+    dataset: dict
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, name, value, unit, goal="", ok=None, note=""):
+        self.figures.append(Figure(name, value, unit, goal, ok, note))
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": generate.database_url(database),
+        "EMAIL_BACKEND": "anymail.backends.test.EmailBackend",
+        # Plain HTTP on loopback: no redirect, and cookies that travel without TLS.
+        "SECURE_SSL_REDIRECT": "false",
+        "QUERY_COUNT_HEADER": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+class Server:
+    def __init__(self, database: str, workers: int = 2) -> None:
+        self.port = free_port()
+        self.env = server_environment(database)
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=BASE_DIR, env=self.env, check=True,
+        )  # fmt: skip
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "crm.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                "--log-level", "warning",
+            ],
+            cwd=BASE_DIR, env=self.env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status = http_get(self.port, "/healthz", {})[0]
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def peak_rss_mib(self) -> float:
+        if not self.process:
+            return 0.0
+        children = psutil.Process(self.process.pid).children()
+        return max((child.memory_info().rss for child in children), default=0) / 2**20
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+def http_get(port: int, path: str, cookies: dict[str, str], conn=None):
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    if own:
+        conn.close()
+    return response.status, response.getheader("X-Query-Count"), body, response
+
+
+def login(port: int, password: str) -> dict[str, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urlencode({"csrfmiddlewaretoken": token, "username": USERNAME, "password": password})
+    conn.request(
+        "POST",
+        "/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://127.0.0.1:{port}/login/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    cookies = dict(
+        re.findall(r"(sessionid|csrftoken)=([^;]+)", response.getheader("Set-Cookie") or "")
+    )
+    if response.status != 302 or "sessionid" not in cookies:
+        raise SystemExit(f"login as {USERNAME} failed: HTTP {response.status}")
+    return cookies
+
+
+@dataclass
+class Timing:
+    p50: float
+    p95: float
+    p99: float
+    queries: int | None
+    statuses: set
+
+
+def measure(port: int, cookies: dict, paths: list[str], requests: int, warmup: int) -> Timing:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for n in range(warmup):
+        http_get(port, paths[n % len(paths)], cookies, conn)
+    samples, queries, statuses = [], [], set()
+    for n in range(requests):
+        started = time.perf_counter()
+        status, count, _, _ = http_get(port, paths[n % len(paths)], cookies, conn)
+        samples.append((time.perf_counter() - started) * 1000)
+        statuses.add(status)
+        if count is not None:
+            queries.append(int(count))
+    conn.close()
+    return Timing(*percentiles(samples), max(queries) if queries else None, statuses)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    cuts = (
+        statistics.quantiles(ordered, n=100, method="inclusive")
+        if len(ordered) > 1
+        else ordered * 99
+    )
+    return ordered[len(ordered) // 2], cuts[94], cuts[98]
+
+
+def throughput(port: int, cookies: dict, path: str, connections: int, seconds: float) -> float:
+    done = [0] * connections
+    stop = time.monotonic() + seconds
+
+    def worker(slot: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            http_get(port, path, cookies, conn)
+            done[slot] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+# --- the database floor --------------------------------------------------------------------------
+
+
+def sql_of_request(database: str, path: str) -> list[str]:
+    """The SQL a request runs, captured in-process with Django's test client."""
+    script = (
+        "import json, django; django.setup();"
+        "from django.test import Client; from django.db import connection;"
+        "from django.test.utils import CaptureQueriesContext;"
+        "from accounts.models import User;"
+        f"c = Client(); c.force_login(User.objects.get(username={USERNAME!r}));"
+        "ctx = CaptureQueriesContext(connection);\n"
+        f"with ctx: r = c.get({path!r})\n"
+        "print(json.dumps([q['sql'] for q in ctx.captured_queries]))"
+    )
+    env = {**server_environment(database), "DJANGO_SETTINGS_MODULE": "crm.settings"}
+    env.pop("QUERY_COUNT_HEADER")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    captured = json.loads(result.stdout.strip().splitlines()[-1])
+    return [sql for sql in captured if sql.lstrip().upper().startswith("SELECT")]
+
+
+def sql_floor_ms(database: str, statements: list[str], repeats: int = 30) -> float:
+    """p50 of running the request's statements back to back over one psycopg connection."""
+    # Session and auth lookups are part of every request; the floor includes them too.
+    with psycopg.connect(generate.database_url(database), autocommit=True) as conn:
+        samples = []
+        for n in range(repeats + 5):
+            started = time.perf_counter()
+            for statement in statements:
+                # Django's client-side binding captured the statements with their values in.
+                conn.execute(statement).fetchall()
+            if n >= 5:
+                samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+NOT_BUILT = [
+    # figure, unit, goal, the issue that brings it
+    ("job board p95", "ms", "", "jobs and pipeline issue"),
+    ("dashboard overview p95", "ms", "≤ 150 ms", "dashboards"),
+    ("planners, 100,000 due status updates", "s", "≤ 60 s with sending", "follow-through issue"),
+    ("relay, messages per second (1 worker)", "msg/s", "", "follow-through issue"),
+    ("relay, messages per second (2 workers)", "msg/s", "", "follow-through issue"),
+    ("worker peak memory", "MiB", "", "follow-through issue"),
+]
+
+
+def sample_ids(database: str, table: str, count: int, seed: int) -> list[int]:
+    with psycopg.connect(generate.database_url(database)) as conn:
+        top = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 1
+    rng = random.Random(seed)
+    return [rng.randint(1, top) for _ in range(count)]
+
+
+def endpoints(
+    database: str, user_id: int
+) -> list[tuple[str, list[str], float | None, float | None]]:
+    """(name, paths, goal p50 ms, goal p95 ms) for every query-bound page and API list."""
+    contacts = sample_ids(database, "contacts_contact", 50, seed=1)
+    organizations = sample_ids(database, "contacts_organization", 50, seed=2)
+    return [
+        ("contact list", ["/contacts/"], 30, 60),
+        ("contact list, my overdue", [f"/contacts/?owner={user_id}&overdue=on"], 30, 60),
+        ("search, common term", ["/search/?q=thomas"], None, 60),
+        ("search, rare term", ["/search/?q=zephyrine"], None, 60),
+        ("search, prefix", ["/search/?q=sch"], None, 60),
+        ("search, two words", ["/search/?q=anna+schmidt"], None, 60),
+        ("contact page", [f"/contacts/{pk}/" for pk in contacts], None, 60),
+        ("organization page", [f"/organizations/{pk}/" for pk in organizations], None, 60),
+        ("My day", ["/"], None, 60),
+        ("API contacts", ["/api/v1/contacts/"], None, 60),
+        ("API organizations", ["/api/v1/organizations/"], None, 60),
+        (
+            "API interactions of a contact",
+            [f"/api/v1/interactions/?contact={pk}" for pk in contacts],
+            None,
+            60,
+        ),
+    ]
+
+
+def import_file(path: Path, rows: int) -> None:
+    rng = random.Random(11)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "Email", "Phone", "Company", "Title", "Tags"])
+        for n in range(rows):
+            first, last = rng.choice(generate.names.FIRST), rng.choice(generate.names.LAST)
+            writer.writerow(
+                [first, last, f"{first}.{last}.import{n}@mail.bench.example".lower(),
+                 f"+44 20 {n:08d}", rng.choice(generate.names.COMPANY_A) + " Imports",
+                 rng.choice(generate.names.TITLES), rng.choice(generate.names.TAGS)]
+            )  # fmt: skip
+
+
+def measure_import(database: str, rows: int) -> tuple[float | None, str]:
+    path = Path(tempfile.gettempdir()) / f"rapport-bench-import-{os.getpid()}.csv"
+    import_file(path, rows)
+    env = {**server_environment(database)}
+    env.pop("QUERY_COUNT_HEADER")
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_contacts", str(path), "--owner", USERNAME],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    path.unlink(missing_ok=True)
+    if result.returncode != 0:
+        return None, (result.stderr or result.stdout).strip().splitlines()[-1][:200]
+    return elapsed, ""
+
+
+def run(args: argparse.Namespace) -> Report:
+    counts = generate.sizes(args.scale)
+    if not args.skip_generate:
+        generate.generate(scale=args.scale, database=args.database, seed=7)
+    report = Report(
+        scale=args.scale,
+        started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        machine={
+            "cores": os.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        dataset=counts,
+    )
+    with psycopg.connect(generate.database_url(args.database)) as conn:
+        user_id = conn.execute(
+            "SELECT id FROM accounts_user WHERE username = %s", [USERNAME]
+        ).fetchone()[0]
+    with Server(args.database) as server:
+        cookies = login(server.port, generate.BENCH_PASSWORD)
+        for name, paths, goal50, goal95 in endpoints(args.database, user_id):
+            timing = measure(server.port, cookies, paths, args.requests, warmup=args.warmup)
+            if timing.statuses != {200}:
+                report.add(f"{name} p95", None, "ms", note=f"HTTP {sorted(timing.statuses)}")
+                continue
+            if goal50 is not None:
+                report.add(f"{name} p50", timing.p50, "ms", f"≤ {goal50} ms", timing.p50 <= goal50)
+            report.add(
+                f"{name} p95", timing.p95, "ms", f"≤ {goal95} ms" if goal95 else "",
+                timing.p95 <= goal95 if goal95 else None,
+            )  # fmt: skip
+            report.add(f"{name} p99", timing.p99, "ms")
+            report.add(
+                f"{name} queries", timing.queries, "queries", "≤ 8",
+                timing.queries is not None and timing.queries <= 8,
+            )  # fmt: skip
+            floor = sql_floor_ms(args.database, sql_of_request(args.database, paths[0]))
+            report.add(f"{name} SQL floor p50", floor, "ms")
+            report.add(f"{name} overhead ratio", timing.p50 / floor if floor else None, "×")
+        rps = throughput(server.port, cookies, "/contacts/", 4, args.throughput_seconds)
+        report.add("contact list, 4 connections", rps, "req/s", "≥ 50 req/s", rps >= 50)
+        rss = server.peak_rss_mib()
+        report.add("web worker peak memory", rss, "MiB", "≤ 150 MiB", rss <= 150)
+    rows = max(100, round(100_000 * min(args.scale, 1.0)))
+    seconds, problem = measure_import(args.database, rows)
+    report.add(
+        f"import of {rows:,} contacts with dedupe", seconds, "s", "≤ 30 s (100,000)",
+        None if seconds is None else seconds <= 30 * rows / 100_000, problem,
+    )  # fmt: skip
+    for name, unit, goal, issue in NOT_BUILT:
+        report.add(name, None, unit, goal, None, f"not built yet: arrives with the {issue}")
+    return report
+
+
+def table(report: Report) -> str:
+    lines = [
+        f"Rapport benchmark, scale {report.scale} ({report.dataset['contacts']:,} contacts), "
+        f"{report.machine['cores']} cores, {report.machine['memory_gib']} GiB, {report.started_at}",
+        f"{'figure':<46} {'value':>12}  {'goal':<18} verdict",
+    ]
+    for figure in report.figures:
+        value = "—" if figure.value is None else f"{figure.value:,.1f} {figure.unit}"
+        verdict = {True: "ok", False: "MISSED", None: ""}[figure.ok]
+        note = f"  ({figure.note})" if figure.note else ""
+        lines.append(f"{figure.name:<46} {value:>12}  {figure.goal:<18} {verdict}{note}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--database", default="rapport_bench")
+    parser.add_argument("--skip-generate", action="store_true", help="reuse the last dataset")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per figure")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--throughput-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--output", type=Path, help="the JSON file (default bench/results/<date>.json)"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    # Development settings: the password hasher must be one production also accepts.
+    os.environ["DJANGO_ENV"] = "development"
+    import django
+
+    django.setup()
+    report = run(args)
+    print(table(report), flush=True)
+    output = args.output or RESULTS_DIR / f"{dt.datetime.now(dt.UTC).date().isoformat()}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
+    say(f"results written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

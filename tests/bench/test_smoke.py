@@ -1,0 +1,66 @@
+"""The benchmark at a tiny scale, so it never rots: every figure is present. Speed is not
+asserted here (DESIGN.md §6); `make bench` measures it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.bench
+
+MEASURED_PAGES = [
+    "contact list",
+    "contact list, my overdue",
+    "search, common term",
+    "search, rare term",
+    "search, prefix",
+    "search, two words",
+    "contact page",
+    "organization page",
+    "My day",
+    "API contacts",
+    "API organizations",
+    "API interactions of a contact",
+]
+
+
+def test_bench_smoke_reports_every_figure(tmp_path):
+    output = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "bench.run", "--scale", "0.001",
+            "--database", "rapport_bench_smoke", "--requests", "3", "--warmup", "1",
+            "--throughput-seconds", "0.5", "--output", str(output),
+        ],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(output.read_text())
+    figures = {figure["name"]: figure for figure in report["figures"]}
+    expected = [
+        f"{page} {suffix}"
+        for page in MEASURED_PAGES
+        for suffix in ("p95", "p99", "queries", "SQL floor p50", "overhead ratio")
+    ]
+    expected += [
+        "contact list p50",
+        "contact list, my overdue p50",
+        "contact list, 4 connections",
+        "web worker peak memory",
+        "import of 100 contacts with dedupe",
+    ]
+    missing = [name for name in expected if name not in figures]
+    assert missing == []
+    unmeasured = [name for name in expected if figures[name]["value"] is None]
+    assert unmeasured == []
+    assert report["dataset"]["contacts"] == 1000
+    assert set(report["machine"]) == {"cores", "memory_gib", "python", "platform"}
+    assert "contact list p95" in result.stdout
