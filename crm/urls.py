@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from crm import views
 
+handler404 = "crm.views.not_found"
+
 urlpatterns = [
     path("", views.my_day, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -15,6 +15,14 @@ from crm.panels import MY_DAY
 MAILBOX_LIMIT = 50
 
 
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 in the API's error shape under /api/, the site's page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        error = {"code": "not_found", "message": "Not found.", "fields": {}}
+        return JsonResponse({"error": error}, status=404)
+    return render(request, "404.html", status=404)
+
+
 @login_not_required
 @never_cache
 @require_GET

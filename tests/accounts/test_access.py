@@ -88,3 +88,25 @@ def test_csrf_is_enforced_on_login(db, recruiter, password):
     response = strict.post("/login/", {"username": "rosa", "password": password})
 
     assert response.status_code == 403
+
+
+def test_unknown_page_is_404_page_for_logged_in_user(client, recruiter, password, settings):
+    settings.DEBUG = False
+    client.login(username="rosa", password=password)
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert b"There is nothing at this address." in response.content
+
+
+def test_unknown_api_path_is_404_in_error_shape(client, recruiter, password, settings):
+    settings.DEBUG = False
+    client.login(username="rosa", password=password)
+
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Not found.", "fields": {}}
+    }
