@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
@@ -68,6 +69,24 @@ def organization_create(
     organization.save()
     organization_search_refresh([organization.pk])
     return organization
+
+
+@transaction.atomic
+def organization_get_or_create(
+    *, name: str, kind: str = Organization.Kind.PROSPECT
+) -> Organization:
+    """The organization with this name (case-insensitively; the oldest if several), else a new
+    one of `kind`. Call inside the transaction that uses it, so a failed save leaves no orphan."""
+    name = name.strip()
+    existing = (
+        Organization.objects.alias(name_lower=Lower("name"))
+        .filter(name_lower=name.lower())
+        .order_by("id")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return organization_create(name=name, kind=kind)
 
 
 @transaction.atomic

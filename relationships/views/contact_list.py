@@ -1,16 +1,227 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
-from django.views.decorators.http import require_GET
+"""The contact list with its filters, its CSV export, and the new-contact page."""
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contacts.models import Contact, Organization
+from contacts.services import organization_get_or_create
+from relationships import selectors, services
+from relationships.forms_contact import ContactFilterForm, ContactNewForm
+from relationships.models import Relationship
+
+# Read at request time so tests can make pages small.
+PAGE_SIZE = selectors.CONTACT_PAGE_SIZE
+EXPORT_CHUNK_SIZE = 2000
+# Rows joined into one chunk of the streamed CSV.
+EXPORT_ROWS_PER_WRITE = 200
+ROLE_LABELS = dict(Contact.Role.choices)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_COLUMNS = [
+    "first_name",
+    "last_name",
+    "emails",
+    "phones",
+    "linkedin_url",
+    "title",
+    "organization",
+    "roles",
+    "tags",
+    "source",
+    "location",
+    "owner",
+    "tier",
+    "last_touch_at",
+    "next_touch_due",
+]
+
+
+# --- the list ------------------------------------------------------------------------------------
 
 
 @require_GET
-def contact_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "relationships/contact_list.html")
+def contact_list_page(request: HttpRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET, user=request.user)
+    form.is_valid()
+    filters = form.filters()
+    list_url = reverse("relationships:contact-list")
+    query = request.GET.copy()
+    cursor = query.pop("after", [""])[-1]
+    cursor_error = ""
+    try:
+        page = selectors.contact_list(filters=filters, after=cursor or None, limit=PAGE_SIZE)
+    except selectors.InvalidCursor as error:
+        cursor_error = str(error)
+        cursor = ""
+        page = selectors.contact_list(filters=filters, limit=PAGE_SIZE)
+    filter_query = query.urlencode()
+    next_url = ""
+    if page.next_cursor:
+        query["after"] = page.next_cursor
+        next_url = f"{list_url}?{query.urlencode()}"
+    context = {
+        "form": form,
+        "rows": [_row(contact) for contact in page.contacts],
+        "next_url": next_url,
+        "first_url": f"{list_url}?{filter_query}".rstrip("?") if cursor else "",
+        "cursor_error": cursor_error,
+        "export_url": f"{reverse('relationships:contact-export')}?{filter_query}".rstrip("?"),
+        "organization": _organization(filters.organization),
+        "list_url": list_url,
+    }
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial
+    template = (
+        "relationships/partials/contact_table.html"
+        if partial
+        else "relationships/contact_list.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _row(contact: Contact) -> dict[str, Any]:
+    relationship: Relationship | None = getattr(contact, "relationship", None)
+    return {
+        "contact": contact,
+        "roles": [ROLE_LABELS.get(role, role) for role in contact.roles],
+        "relationship": relationship,
+        "overdue": relationship is not None and relationship.is_overdue,
+    }
+
+
+def _organization(organization_id: int | None) -> Organization | None:
+    if organization_id is None:
+        return None
+    return Organization.objects.filter(pk=organization_id).first()
+
+
+# --- the export ----------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def contact_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every contact of the filtered list as CSV, streamed from a server-side cursor."""
+    form = ContactFilterForm(request.GET, user=request.user)
+    form.is_valid()
+    contacts = selectors.contact_queryset(form.filters()).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    response = StreamingHttpResponse(_csv_lines(contacts), content_type="text/csv; charset=utf-8")
+    filename = f"contacts-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_lines(contacts: Iterable[Contact]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    chunk: list[str] = []
+    for contact in contacts:
+        chunk.append(writer.writerow([csv_cell(value) for value in _export_row(contact)]))
+        if len(chunk) >= EXPORT_ROWS_PER_WRITE:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def _export_row(contact: Contact) -> list[str]:
+    relationship: Relationship | None = getattr(contact, "relationship", None)
+    return [
+        contact.first_name,
+        contact.last_name,
+        "; ".join(contact.emails),
+        "; ".join(contact.phones),
+        contact.linkedin_url,
+        contact.title,
+        contact.organization.name if contact.organization else "",
+        "; ".join(contact.roles),
+        "; ".join(contact.tags),
+        contact.source,
+        contact.location,
+        relationship.owner.username if relationship else "",
+        relationship.tier if relationship else "",
+        _moment(relationship.last_touch_at) if relationship else "",
+        _moment(relationship.next_touch_due) if relationship else "",
+    ]
+
+
+def _moment(value: Any) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula, by prefixing a quote."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+# --- a new contact -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest) -> HttpResponse:
+    """Create a contact owned by the user. Existing contacts with the same email, phone or
+    LinkedIn profile are offered first; "create anyway" goes ahead."""
+    if request.method == "GET":
+        return _contact_new_render(request, ContactNewForm())
+    form = ContactNewForm(request.POST)
+    if not form.is_valid():
+        return _contact_new_render(request, form)
+    duplicates = form.duplicate_matches()
+    if duplicates and not form.cleaned_data["create_anyway"]:
+        return _contact_new_render(request, form, duplicates=duplicates)
+    try:
+        with transaction.atomic():
+            name = form.cleaned_data["organization_name"].strip()
+            contact = services.contact_onboard(
+                owner=request.user,
+                tier=form.cleaned_data["tier"],
+                organization=organization_get_or_create(name=name) if name else None,
+                **form.contact_fields(),
+            )
+    except ValidationError as error:
+        form.service_errors_add(error)
+        return _contact_new_render(request, form, duplicates=duplicates)
+    messages.success(request, f"{contact.full_name} was added to your contacts.")
+    return redirect("contacts:contact-detail", pk=contact.pk)
+
+
+def _contact_new_render(
+    request: HttpRequest, form: ContactNewForm, duplicates: list | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "duplicates": duplicates or [],
+            "heading": "New contact",
+            "submit_label": "Create contact",
+            "cancel_url": reverse("relationships:contact-list"),
+        },
+    )
 
 
 urlpatterns = [
-    path("contacts/", contact_list, name="contact-list"),
-    path("contacts/new/", contact_list, name="contact-new"),
-    path("contacts/export.csv", contact_list, name="contact-export"),
+    path("contacts/", contact_list_page, name="contact-list"),
+    path("contacts/new/", contact_new, name="contact-new"),
+    path("contacts/export.csv", contact_export, name="contact-export"),
 ]

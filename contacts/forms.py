@@ -1,0 +1,241 @@
+"""The contact form shared by "new contact" (relationships adds the tier) and "edit contact"."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from contacts import services
+from contacts.models import Contact
+from contacts.normalize import linkedin_key, phone_key
+from contacts.selectors import contact_duplicate_list
+
+LIST_SEPARATORS = re.compile(r"[\n,;]+")
+# Where a service's error on a model field is shown in the form ("name": the organization's).
+SERVICE_FIELD_NAMES = {"organization": "organization_name", "name": "organization_name"}
+
+WIDGET_CLASSES = {
+    forms.CheckboxInput: "form-check-input",
+    forms.CheckboxSelectMultiple: "form-check-input",
+    forms.Select: "form-select",
+}
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget, and `is-invalid` on the fields that have errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = WIDGET_CLASSES.get(type(field.widget), "form-control")
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+
+def split_lines(value: str, separators: re.Pattern[str]) -> list[str]:
+    return [part.strip() for part in separators.split(value or "") if part.strip()]
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """An existing contact and what it shares with the one being entered."""
+
+    contact: Contact
+    reasons: list[str]
+
+
+def contact_duplicate_matches(
+    *,
+    emails: list[str],
+    phones: list[str],
+    linkedin_url: str,
+    exclude_id: int | None = None,
+) -> list[DuplicateMatch]:
+    """contacts.selectors.contact_duplicate_list, with what matched for each contact."""
+    duplicates = contact_duplicate_list(
+        emails=emails, phones=phones, linkedin_url=linkedin_url, exclude_id=exclude_id
+    )
+    wanted_emails = {email.strip().lower() for email in emails}
+    wanted_phones = {phone_key(phone): phone for phone in phones if phone_key(phone)}
+    wanted_profile = linkedin_key(linkedin_url)
+    matches = []
+    for contact in duplicates:
+        reasons = [f"email {email}" for email in contact.emails if email in wanted_emails]
+        shared_phones = [wanted_phones[key] for key in contact.phone_keys if key in wanted_phones]
+        reasons += [f"phone {phone}" for phone in shared_phones]
+        if wanted_profile and contact.linkedin_key == wanted_profile:
+            reasons.append("LinkedIn profile")
+        matches.append(DuplicateMatch(contact=contact, reasons=reasons))
+    return matches
+
+
+class ContactForm(BootstrapForm):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    emails = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line or separated by commas; the first is the one we write to.",
+    )
+    phones = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line or separated by commas.",
+    )
+    linkedin_url = forms.CharField(
+        label="LinkedIn URL",
+        max_length=300,
+        required=False,
+        help_text="e.g. https://www.linkedin.com/in/ana-smith",
+    )
+    title = forms.CharField(max_length=200, required=False)
+    organization_name = forms.CharField(
+        label="Organization",
+        max_length=200,
+        required=False,
+        help_text="An existing organization's name, or a new one to add as a prospect.",
+    )
+    roles = forms.MultipleChoiceField(
+        choices=Contact.Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    tags = forms.CharField(max_length=500, required=False, help_text="Separated by commas.")
+    source = forms.CharField(max_length=100, required=False, help_text="Where we met them.")
+    location = forms.CharField(max_length=200, required=False)
+    email_opt_out = forms.BooleanField(
+        label="Email opt-out", required=False, help_text="No automatic emails."
+    )
+    do_not_contact = forms.BooleanField(required=False, help_text="No contact at all.")
+
+    def clean_emails(self) -> list[str]:
+        return split_lines(self.cleaned_data["emails"], LIST_SEPARATORS)
+
+    def clean_phones(self) -> list[str]:
+        return split_lines(self.cleaned_data["phones"], LIST_SEPARATORS)
+
+    def clean_tags(self) -> list[str]:
+        tags = split_lines(self.cleaned_data["tags"], LIST_SEPARATORS)
+        too_long = [tag for tag in tags if len(tag) > 50]
+        if too_long:
+            raise ValidationError(f"Tags are at most 50 characters: {too_long[0]!r} is longer.")
+        return list(dict.fromkeys(tag.lower() for tag in tags))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Validate identities as the service will, so a bad one shows next to its field.
+        identities = {
+            key: cleaned[key] for key in ("emails", "phones", "linkedin_url") if key in cleaned
+        }
+        try:
+            normalised = services.contact_clean_identities(**identities)
+        except ValidationError as error:
+            self.service_errors_add(error)
+        else:
+            for key in identities:
+                cleaned[key] = normalised[key]
+        return cleaned
+
+    def service_errors_add(self, error: ValidationError) -> None:
+        """Show a service's ValidationError next to the fields it names."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            name = SERVICE_FIELD_NAMES.get(field, field)
+            target = name if name in self.fields and name != NON_FIELD_ERRORS else None
+            self.add_error(target, errors)
+
+    def contact_fields(self) -> dict[str, Any]:
+        """The cleaned values as contact_create / contact_update take them (no organization)."""
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "emails": data["emails"],
+            "phones": data["phones"],
+            "linkedin_url": data["linkedin_url"],
+            "title": data["title"].strip(),
+            "roles": data["roles"],
+            "tags": data["tags"],
+            "source": data["source"],
+            "location": data["location"],
+            "email_opt_out": data["email_opt_out"],
+            "do_not_contact": data["do_not_contact"],
+        }
+
+    def duplicate_matches(self, *, exclude_id: int | None = None) -> list[DuplicateMatch]:
+        data = self.cleaned_data
+        return contact_duplicate_matches(
+            emails=data["emails"],
+            phones=data["phones"],
+            linkedin_url=data["linkedin_url"],
+            exclude_id=exclude_id,
+        )
+
+
+class ContactEditForm(ContactForm):
+    moved_on = forms.DateField(
+        label="Moved on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the organization or title changed: the career history is dated by it.",
+    )
+
+    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
+        self.contact = contact
+        kwargs.setdefault("initial", self.contact_initial(contact))
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def contact_initial(contact: Contact) -> dict[str, Any]:
+        return {
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "emails": "\n".join(contact.emails),
+            "phones": "\n".join(contact.phones),
+            "linkedin_url": contact.linkedin_url,
+            "title": contact.title,
+            "organization_name": contact.organization.name if contact.organization else "",
+            "roles": list(contact.roles),
+            "tags": ", ".join(contact.tags),
+            "source": contact.source,
+            "location": contact.location,
+            "email_opt_out": contact.email_opt_out,
+            "do_not_contact": contact.do_not_contact,
+            "moved_on": timezone.localdate(),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        """Only what differs from the contact, for contacts.services.contact_update. May create
+        the named organization: call inside the update's transaction."""
+        contact = self.contact
+        changes = {}
+        for field, value in self.contact_fields().items():
+            current = getattr(contact, field)
+            if field == "roles":
+                differs = set(value) != set(current)
+            elif isinstance(value, str):
+                differs = value.strip() != current
+            else:
+                differs = value != current
+            if differs:
+                changes[field] = value
+        name = self.cleaned_data["organization_name"].strip()
+        current_org = contact.organization
+        if not name:
+            if current_org is not None:
+                changes["organization"] = None
+        elif current_org is None or current_org.name.lower() != name.lower():
+            organization = services.organization_get_or_create(name=name)
+            if organization != current_org:
+                changes["organization"] = organization
+        return changes
