@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contacts, relationships, jobs and follow-through of Rapport, a recruiting CRM.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

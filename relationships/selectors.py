@@ -60,7 +60,10 @@ def contact_cursor_decode(cursor: str) -> tuple[str, int]:
 
 def contact_queryset(filters: ContactFilters) -> QuerySet[Contact]:
     """Contacts matching `filters`, with organization and relationship owner joined."""
-    queryset = Contact.objects.select_related("organization", "relationship__owner")
+    # A list never shows the search documents: leave them in the database.
+    queryset = Contact.objects.select_related("organization", "relationship__owner").defer(
+        "search_vector", "organization__search_vector"
+    )
     if filters.owner == "none":
         # NOT EXISTS lets PostgreSQL walk the name index and stop after a page; a LEFT JOIN ...
         # IS NULL was planned as an anti-join over every contact (seconds at a million).

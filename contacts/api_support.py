@@ -1,0 +1,299 @@
+"""What every app's API shares beyond crm/api.py: turning the services' Django errors into DRF
+errors, the error shape as a schema, and keyset pagination. It lives in contacts, the lowest app
+with an API, so contacts and every app above it can use it."""
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def validation_detail(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
+    """A Django ValidationError as DRF detail: field -> messages, or a list of messages."""
+    if hasattr(error, "error_dict"):
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+            for name, messages in error.message_dict.items()
+        }
+    return list(error.messages)
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Run a service call: its ValidationError becomes a 400 naming the fields, its
+    PermissionDenied a 403 that keeps the service's explanation."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(validation_detail(error)) from error
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from error
+
+
+def error_response(
+    *, status: int, code: str, message: str, fields: dict | None = None, **extra: Any
+) -> Response:
+    """An answer in the API's error shape, for errors that carry more than a message (e.g. the
+    duplicates a new contact would make)."""
+    return Response(
+        {"error": {"code": code, "message": message, "fields": fields or {}, **extra}},
+        status=status,
+    )
+
+
+def error_schema(name: str, **extra: serializers.Field) -> serializers.Serializer:
+    """The error shape for the OpenAPI schema, with `extra` keys inside `error`."""
+    return inline_serializer(
+        name,
+        {
+            "error": inline_serializer(
+                f"{name}Detail",
+                {
+                    "code": serializers.CharField(),
+                    "message": serializers.CharField(),
+                    "fields": serializers.DictField(child=serializers.ListField()),
+                    **extra,
+                },
+            )
+        },
+    )
+
+
+def object_or_404(queryset: QuerySet, **lookup: Any) -> Model:
+    """The one row, or a DRF NotFound: crm/api.py gives Django's Http404 the code "error"."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, TypeError, ValueError, DjangoValidationError) as error:
+        name = queryset.model._meta.object_name
+        raise exceptions.NotFound(f"No {name} matches the given query.") from error
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """A GenericViewSet whose missing objects are 404s with the code "not_found"."""
+
+    def get_object(self) -> Model:
+        try:
+            return super().get_object()
+        except Http404 as error:
+            raise exceptions.NotFound(str(error)) from error
+
+
+# --- pagination ----------------------------------------------------------------------------------
+
+
+class KeysetPagination(BasePagination):
+    """Forward-only keyset ("cursor") pagination over `ordering`, which must end in a unique
+    non-null field (id): the cursor holds the last row's values of every ordering field, so the
+    next page is `WHERE (fields) after (values)`, an index range scan. No COUNT, no OFFSET.
+    Answers `{"next": <url or null>, "results": [...]}`; `?limit=` sets the page size, `?after=`
+    (taken from `next`) the position: the same parameters as the contact list's."""
+
+    ordering: tuple[str, ...] = ("-id",)
+    page_size = 50
+    max_page_size = 200
+    cursor_query_param = "after"
+    limit_query_param = "limit"
+    invalid_cursor_message = "This page link is not valid; start again from the first page."
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
+        self.request = request
+        limit = self.limit_from(request)
+        cursor = request.query_params.get(self.cursor_query_param)
+        queryset = queryset.order_by(*self.ordering)
+        if cursor:
+            queryset = queryset.filter(self._after(queryset.model, self._decode(cursor)))
+        rows = list(queryset[: limit + 1])
+        page = rows[:limit]
+        self.next_cursor = self._encode(page[-1]) if len(rows) > limit else None
+        return page
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The page after this one: take it from the `next` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} "
+                f"(default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+    def limit_from(self, request: Request) -> int:
+        """The page size asked for with `?limit=`, or the default; 400 when out of range."""
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            limit = int(raw)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.limit_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return limit
+
+    # The cursor: base64 of the JSON list of the last row's ordering values.
+
+    def _encode(self, row: Model) -> str:
+        values = []
+        for name in self._names():
+            value = getattr(row, name)
+            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        raw = json.dumps(values).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, cursor: str) -> list[Any]:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (ValueError, binascii.Error) as error:
+            raise self._invalid() from error
+        if not isinstance(values, list) or len(values) != len(self.ordering):
+            raise self._invalid()
+        return values
+
+    def _after(self, model: type[Model], values: list[Any]) -> Q:
+        """Rows strictly after `values` in `ordering`: (a > x) or (a = x and b > y) or ..."""
+        typed = []
+        for name, value in zip(self._names(), values, strict=True):
+            try:
+                typed.append(model._meta.get_field(name).to_python(value))
+            except (DjangoValidationError, TypeError, ValueError, OverflowError) as error:
+                raise self._invalid() from error
+            if not _comparable(typed[-1]):
+                raise self._invalid()
+        after = Q(pk__in=[])
+        equal = Q()
+        for field, name, value in zip(self.ordering, self._names(), typed, strict=True):
+            lookup = "lt" if field.startswith("-") else "gt"
+            after |= equal & Q(**{f"{name}__{lookup}": value})
+            equal &= Q(**{name: value})
+        # The first field's bound on its own lets PostgreSQL start an index range scan.
+        first_lookup = "lte" if self.ordering[0].startswith("-") else "gte"
+        return Q(**{f"{self._names()[0]}__{first_lookup}": typed[0]}) & after
+
+    def _names(self) -> list[str]:
+        return [field.lstrip("-") for field in self.ordering]
+
+    def _invalid(self) -> exceptions.ValidationError:
+        return exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
+
+
+class SelectorPagination(KeysetPagination):
+    """The same page shape and parameters, for lists a selector pages itself (the contact list
+    pages by its own keyset): the view reads `limit_from()` and answers with `page_response()`."""
+
+    def paginate_queryset(self, queryset, request, view=None):  # pragma: no cover - not used
+        raise NotImplementedError("This list is paged by its selector.")
+
+    def page_response(self, request: Request, results: list, next_cursor: str | None) -> Response:
+        next_link = None
+        if next_cursor is not None:
+            url = request.build_absolute_uri()
+            next_link = replace_query_param(url, self.cursor_query_param, next_cursor)
+        return Response({"next": next_link, "results": results})
+
+
+class OnePagePagination(SelectorPagination):
+    """Short lists (a contact's connections) and search results: every row in one page, so
+    `next` is always null, and no paging parameters."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return []
+
+
+def page_response(results: list) -> Response:
+    """A one-page list answer, shaped like KeysetPagination's."""
+    return Response({"next": None, "results": results})
+
+
+def _comparable(value: Any) -> bool:
+    """Whether PostgreSQL can compare a column with this cursor value (a forged cursor may hold
+    NUL characters, or numbers past bigint)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) <= value < 2**63
+    return True
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A ChoiceField whose enum has its own name in the OpenAPI schema. Several models have a
+    `kind` with different choices; drf-spectacular would name those enums by a hash (and warn)."""
+
+    def __init__(self, *, enum_name: str, **kwargs: Any) -> None:
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        field: NamedChoiceField = self.target
+        component = ResolvedComponent(
+            name=f"{field.enum_name}Enum",
+            type=ResolvedComponent.SCHEMA,
+            object=field.enum_name,
+            schema={
+                "type": "string",
+                "enum": list(field.choices),
+                "description": "\n".join(
+                    f"* `{value}` - {label}" for value, label in field.choices.items()
+                ),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref

@@ -1,0 +1,194 @@
+"""The API's shapes for organizations, contacts, careers and facts. Output serializers render
+rows; input serializers parse what a client sends, and the services do the rest of the checking."""
+
+from rest_framework import serializers
+
+from accounts.models import User
+from contacts.api_support import NamedChoiceField
+from contacts.models import Contact, Employment, Fact, Organization
+
+# --- shared --------------------------------------------------------------------------------------
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+
+ORGANIZATION_KIND = {"choices": Organization.Kind.choices, "enum_name": "OrganizationKind"}
+
+
+class OrganizationSummarySerializer(serializers.ModelSerializer):
+    kind = NamedChoiceField(read_only=True, **ORGANIZATION_KIND)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class ContactSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "full_name"]
+        read_only_fields = fields
+
+
+# --- organizations -------------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind = NamedChoiceField(read_only=True, **ORGANIZATION_KIND)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "domain",
+            "website",
+            "industry",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    """Create (name required) or change (send only what changes) an organization."""
+
+    name = serializers.CharField(max_length=200)
+    kind = NamedChoiceField(required=False, **ORGANIZATION_KIND)
+    domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class OrganizationListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Search by name, domain or industry; the best matches come first, one page.",
+    )
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+
+class ContactFieldsSerializer(serializers.ModelSerializer):
+    """A contact's own fields, without what other apps know about them."""
+
+    organization = OrganizationSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "full_name",
+            "emails",
+            "phones",
+            "title",
+            "organization",
+            "roles",
+            "tags",
+            "location",
+            "email_opt_out",
+            "do_not_contact",
+        ]
+        read_only_fields = fields
+
+
+class ContactInputSerializer(serializers.Serializer):
+    """A contact's writable fields. Emails, phones and the LinkedIn URL are checked and
+    normalised by the service, which names the bad value."""
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    emails = serializers.ListField(
+        child=serializers.CharField(max_length=254), required=False, max_length=20
+    )
+    phones = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+    linkedin_url = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Contact.Role.choices), required=False
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=50
+    )
+    source = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email_opt_out = serializers.BooleanField(required=False)
+    do_not_contact = serializers.BooleanField(required=False)
+
+
+class EmploymentSerializer(serializers.ModelSerializer):
+    organization = OrganizationSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Employment
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "title",
+            "started_on",
+            "ended_on",
+            "is_current",
+        ]
+        read_only_fields = fields
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+class FactSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Fact
+        fields = [
+            "id",
+            "contact",
+            "category",
+            "text",
+            "learned_on",
+            "pinned",
+            "author",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class FactUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    category = serializers.ChoiceField(choices=Fact.Category.choices, required=False)
+    learned_on = serializers.DateField(required=False)
+    pinned = serializers.BooleanField(required=False)
+
+
+class FactCreateSerializer(FactUpdateSerializer):
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+
+
+class ContactQuerySerializer(serializers.Serializer):
+    """`?contact=<id>`, required by the lists that belong to one contact."""
+
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.defer("search_vector"), help_text="The contact's id."
+    )
