@@ -6,6 +6,7 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from contacts import merging
-        from relationships import services
+        from relationships import panels, services
 
         merging.merge_resolver_register("relationships", services.relationship_merge_resolve)
+        panels.panels_register()

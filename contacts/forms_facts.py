@@ -1,0 +1,63 @@
+"""Forms of the contact page's quick actions (remember a fact) and the organization pages.
+
+Templates render a field with `contacts/partials/form_field.html`, its errors next to it.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from contacts.models import Fact, Organization
+from contacts.normalize import domain_normalize
+from crm.forms import BootstrapForm
+
+FACT_TEXT_LIMIT = 2000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class FactForm(BootstrapForm):
+    category = forms.ChoiceField(choices=Fact.Category.choices, initial=Fact.Category.OTHER)
+    text = forms.CharField(
+        label="Remember a fact",
+        max_length=FACT_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Daughter starts school in May"}),
+        error_messages={"required": "Write down what you learned."},
+    )
+    learned_on = forms.DateField(
+        label="Learned on", required=False, initial=timezone.localdate, widget=DateInput()
+    )
+    pinned = forms.BooleanField(label="Pin to the top", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "fact")
+        super().__init__(*args, **kwargs)
+
+    def clean_learned_on(self):
+        learned_on = self.cleaned_data["learned_on"]
+        if learned_on and learned_on > timezone.localdate():
+            raise forms.ValidationError("A fact cannot be learned in the future.")
+        return learned_on
+
+
+class OrganizationForm(BootstrapForm):
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "An organization needs a name."}
+    )
+    kind = forms.ChoiceField(choices=Organization.Kind.choices, initial=Organization.Kind.CLIENT)
+    domain = forms.CharField(
+        max_length=253, required=False, help_text="The address of their email, e.g. acme.com."
+    )
+    website = forms.URLField(required=False, assume_scheme="https")
+    industry = forms.CharField(max_length=100, required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_domain(self) -> str:
+        domain = domain_normalize(self.cleaned_data["domain"])
+        if domain and Organization.objects.filter(domain=domain).exists():
+            raise forms.ValidationError(f"Another organization already has the domain {domain}.")
+        return domain
