@@ -2,9 +2,6 @@
 errors, the error shape as a schema, and keyset pagination. It lives in contacts, the lowest app
 with an API, so contacts and every app above it can use it."""
 
-import base64
-import binascii
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
+
+from crm.cursors import InvalidCursor, cursor_decode, cursor_encode, cursor_value_comparable
 
 # --- errors --------------------------------------------------------------------------------------
 
@@ -182,22 +181,13 @@ class KeysetPagination(BasePagination):
     # The cursor: base64 of the JSON list of the last row's ordering values.
 
     def _encode(self, row: Model) -> str:
-        values = []
-        for name in self._names():
-            value = getattr(row, name)
-            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
-        raw = json.dumps(values).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return cursor_encode([getattr(row, name) for name in self._names()])
 
     def _decode(self, cursor: str) -> list[Any]:
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        except (ValueError, binascii.Error) as error:
+            return cursor_decode(cursor, length=len(self.ordering))
+        except InvalidCursor as error:
             raise self._invalid() from error
-        if not isinstance(values, list) or len(values) != len(self.ordering):
-            raise self._invalid()
-        return values
 
     def _after(self, model: type[Model], values: list[Any]) -> Q:
         """Rows strictly after `values` in `ordering`: (a > x) or (a = x and b > y) or ..."""
@@ -207,7 +197,7 @@ class KeysetPagination(BasePagination):
                 typed.append(model._meta.get_field(name).to_python(value))
             except (DjangoValidationError, TypeError, ValueError, OverflowError) as error:
                 raise self._invalid() from error
-            if not _comparable(typed[-1]):
+            if not cursor_value_comparable(typed[-1]):
                 raise self._invalid()
         after = Q(pk__in=[])
         equal = Q()
@@ -252,18 +242,6 @@ class OnePagePagination(SelectorPagination):
 def page_response(results: list) -> Response:
     """A one-page list answer, shaped like KeysetPagination's."""
     return Response({"next": None, "results": results})
-
-
-def _comparable(value: Any) -> bool:
-    """Whether PostgreSQL can compare a column with this cursor value (a forged cursor may hold
-    NUL characters, or numbers past bigint)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return "\x00" not in value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return -(2**63) <= value < 2**63
-    return True
 
 
 # --- schema --------------------------------------------------------------------------------------

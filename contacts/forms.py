@@ -12,34 +12,11 @@ from contacts import services
 from contacts.models import Contact
 from contacts.normalize import linkedin_key, phone_key
 from contacts.selectors import contact_duplicate_list
+from crm.forms import BootstrapForm
 
 LIST_SEPARATORS = re.compile(r"[\n,;]+")
 # Where a service's error on a model field is shown in the form ("name": the organization's).
 SERVICE_FIELD_NAMES = {"organization": "organization_name", "name": "organization_name"}
-
-WIDGET_CLASSES = {
-    forms.CheckboxInput: "form-check-input",
-    forms.CheckboxSelectMultiple: "form-check-input",
-    forms.Select: "form-select",
-}
-
-
-class BootstrapForm(forms.Form):
-    """Bootstrap classes on every widget, and `is-invalid` on the fields that have errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = WIDGET_CLASSES.get(type(field.widget), "form-control")
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            attrs = self.fields[name].widget.attrs
-            if "is-invalid" not in attrs.get("class", ""):
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
 def split_lines(value: str, separators: re.Pattern[str]) -> list[str]:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from accounts.models import User
-from contacts.forms import BootstrapForm
 from contacts.models import Contact
+from crm.forms import BootstrapForm
 from relationships.selectors import recruiter_list
 from relationships.selectors_handoffs import (
     ContactOptions,

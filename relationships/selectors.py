@@ -1,8 +1,7 @@
 """Reads over contacts with their relationships, the timeline, connections and handoffs."""
 
-import base64
-import binascii
-import json
+__all__ = ["InvalidCursor"]  # views catch selectors.InvalidCursor
+
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from contacts.models import Contact
+from crm.cursors import InvalidCursor, cursor_encode, cursor_name_and_id
 from relationships.models import Connection, Handoff, Interaction, Relationship
 
 CONTACT_PAGE_SIZE = 50
-INVALID_CURSOR = "This page link is not valid; start again from the first page."
 TIMELINE_LIMIT = 50
 
 
@@ -36,26 +35,12 @@ class ContactPage:
     filters: ContactFilters = field(default_factory=ContactFilters)
 
 
-class InvalidCursor(ValueError):
-    pass
-
-
 def contact_cursor_encode(contact: Contact) -> str:
-    raw = json.dumps([contact.sort_name, contact.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursor_encode([contact.sort_name, contact.pk])
 
 
 def contact_cursor_decode(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort_name, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        sort_name, pk = str(sort_name), int(pk)
-    except (ValueError, TypeError, OverflowError, binascii.Error) as error:
-        raise InvalidCursor(INVALID_CURSOR) from error
-    # PostgreSQL refuses NUL in text and ids past bigint: a forged cursor, not a 500.
-    if "\x00" in sort_name or not 0 < pk < 2**63:
-        raise InvalidCursor(INVALID_CURSOR)
-    return sort_name, pk
+    return cursor_name_and_id(cursor)
 
 
 def contact_queryset(filters: ContactFilters) -> QuerySet[Contact]:
