@@ -1,12 +1,30 @@
+"""The search page: one box over contacts and organizations, live with htmx, plain GET without."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+
+from contacts.search import CONTACT_LIMIT, ORGANIZATION_LIMIT, contact_search, organization_search
+
+RESULTS_TEMPLATE = "contacts/partials/search_results.html"
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "contacts/search.html", {"query": request.GET.get("q", "").strip()})
+    query = request.GET.get("q", "").strip()
+    context = {
+        "query": query,
+        "contacts": contact_search(query=query, limit=CONTACT_LIMIT),
+        "organizations": organization_search(query=query, limit=ORGANIZATION_LIMIT),
+        "contact_limit": CONTACT_LIMIT,
+    }
+    # An htmx history restore needs the whole page; a live search only the results.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, RESULTS_TEMPLATE if partial else "contacts/search.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 urlpatterns = [
