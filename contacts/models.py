@@ -218,3 +218,40 @@ class Fact(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.text[:60]}"
+
+
+class ContactImport(TimestampedModel):
+    """An uploaded CSV kept between its preview and the confirmed import (contacts.importing)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        IMPORTED = "imported", "Imported"
+
+    class OnDuplicate(models.TextChoices):
+        SKIP = "skip", "Skip: leave the existing contact alone"
+        UPDATE = "update", "Update: fill its blank fields, add new emails and phones"
+        CREATE = "create", "Create: add a new contact anyway"
+
+    file_name = models.CharField(max_length=255)
+    # The decoded text; emptied once imported, when only the report is needed.
+    content = models.TextField(blank=True)
+    # One target field per column of the header ("" = not imported); see contacts.importing.
+    mapping = models.JSONField(default=list, blank=True)
+    on_duplicate = models.CharField(
+        max_length=16, choices=OnDuplicate.choices, default=OnDuplicate.SKIP
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    # The last preview's or the import's report: counts, issues, the first rows.
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_imports",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.get_status_display()})"

@@ -1,0 +1,492 @@
+"""Reading a CSV of contacts: decoding, the delimiter, the header row, the column mapping and the
+checks of each row. Pure Python, no database: the writing side (contacts.importing.writing) gets
+rows that are already clean.
+
+Row numbers are the file's line numbers, header and preamble lines included, so "row 7" is what a
+spreadsheet or an editor shows as line 7.
+"""
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from contacts.models import Contact, Organization
+from contacts.normalize import (
+    PHONE_MIN_DIGITS,
+    email_normalize,
+    linkedin_key,
+    linkedin_url_validate,
+    phone_key,
+)
+
+ENCODING_ERROR = "Cannot read the file as UTF-8 or UTF-16: save it as CSV UTF-8."
+EMPTY_ERROR = "The file is empty."
+NO_ROWS_ERROR = "The file has a header row but no contacts under it."
+DELIMITERS = (",", ";", "\t")
+# The header is looked for in the first lines: LinkedIn puts a few lines of notes above it.
+HEADER_SCAN_ROWS = 30
+HEADER_SCAN_CHARS = 64 * 1024
+
+# Fields a column can be imported into, in the order the mapping form offers them.
+TARGETS: dict[str, str] = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "title": "Title",
+    "organization": "Organization",
+    "roles": "Roles",
+    "tags": "Tags",
+    "source": "Source",
+    "location": "Location",
+    "connected_on": "LinkedIn “Connected On” (into the source)",
+}
+# Several columns may feed these (Email 1, Email 2...); every other field takes one column.
+REPEATABLE_TARGETS = frozenset({"email", "phone", "roles", "tags"})
+REQUIRED_TARGET = "first_name"
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "first_name": ("firstname", "first", "givenname", "forename", "prénom", "vorname"),
+    "last_name": ("lastname", "last", "surname", "familyname", "nachname", "nom"),
+    "email": (
+        "email", "emails", "emailaddress", "emailaddresses", "mail", "workemail",
+        "personalemail", "primaryemail", "businessemail", "otheremail",
+    ),
+    "phone": (
+        "phone", "phones", "phonenumber", "phonenumbers", "mobile", "mobilephone",
+        "mobilenumber", "cell", "cellphone", "telephone", "tel", "workphone", "homephone",
+        "primaryphone", "businessphone",
+    ),
+    "linkedin_url": (
+        "url", "linkedin", "linkedinurl", "linkedinprofile", "linkedinprofileurl", "profileurl",
+    ),
+    "title": ("title", "jobtitle", "position", "currentposition", "currenttitle"),
+    "organization": (
+        "company", "companyname", "organization", "organisation", "organizationname",
+        "organisationname", "firma", "employer", "currentcompany", "account", "accountname",
+    ),
+    "roles": ("roles", "role", "contactrole", "contacttype"),
+    "tags": ("tags", "tag", "labels", "label", "keywords"),
+    "source": ("source", "leadsource", "origin"),
+    "location": ("location", "city", "town", "region"),
+    "connected_on": ("connectedon",),
+}  # fmt: skip
+HEADER_ALIASES: dict[str, str] = {
+    alias: target for target, aliases in _ALIASES.items() for alias in aliases
+}
+
+_MAX_LENGTHS = {
+    name: Contact._meta.get_field(name).max_length
+    for name in ("first_name", "last_name", "title", "source", "location", "linkedin_url")
+} | {"organization": Organization._meta.get_field("name").max_length}
+_EMAIL_MAX = 254
+_PHONE_MAX = 40
+_TAG_MAX = 50
+_ROLES = {role.value: role.value for role in Contact.Role} | {
+    role.label.lower().replace(" ", "_"): role.value for role in Contact.Role
+}
+_ROLE_HINT = ", ".join(role.value for role in Contact.Role)
+_SPLIT = re.compile(r"[;,]")
+_SPLIT_EMAILS = re.compile(r"[;,\s]+")
+_url_validate = URLValidator()
+# Plain addresses, a strict subset of what Django's validator accepts, checked without it: the
+# validator's lazy regexes cost more than the rest of a row.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported: unreadable, empty, without rows, malformed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    """What is wrong with one cell (or with the row, when `column` is "")."""
+
+    line: int
+    column: str
+    message: str
+
+
+@dataclass(slots=True)
+class ContactRow:
+    """One clean row, ready to write."""
+
+    line: int
+    first_name: str = ""
+    last_name: str = ""
+    emails: list[str] = field(default_factory=list)
+    email_columns: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    phone_keys: list[str] = field(default_factory=list)
+    phone_columns: list[str] = field(default_factory=list)
+    linkedin_url: str = ""
+    linkedin_key: str = ""
+    linkedin_column: str = ""
+    title: str = ""
+    organization: str = ""
+    roles: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+    location: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+# --- the file ------------------------------------------------------------------------------------
+
+
+def text_decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with its BOM; anything else is refused."""
+    if content.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ImportFileError(ENCODING_ERROR) from error
+    if "\x00" in text:  # UTF-16 without a BOM decodes as UTF-8 full of NULs
+        raise ImportFileError(ENCODING_ERROR)
+    return text
+
+
+def header_key(header: str) -> str:
+    """ "E-mail Address" -> "emailaddress", "Email 2" -> "email": how headers are compared."""
+    return re.sub(r"[\W\d_]", "", header.casefold())
+
+
+def _recognised(cells: Sequence[str]) -> int:
+    return sum(1 for cell in cells if header_key(cell) in HEADER_ALIASES)
+
+
+@dataclass
+class Table:
+    """A CSV's header and an iterator over its data rows as (line number, cells)."""
+
+    text: str
+    delimiter: str
+    header_index: int  # among the csv rows, blank ones included
+    headers: list[str]
+    header_line: int = 0
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows under the header, blank rows left out. ImportFileError on bad CSV."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        consumed = 0
+        index = -1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportFileError(
+                    f"Row {consumed + 1}: the CSV is malformed ({error})."
+                ) from error
+            line, consumed = consumed + 1, reader.line_num
+            index += 1
+            if index > self.header_index and any(cell.strip() for cell in cells):
+                yield line, cells
+
+    def has_rows(self) -> bool:
+        return next(self.rows(), None) is not None
+
+
+def table_read(text: str) -> Table:
+    """Find the delimiter and the header row (skipping a preamble such as LinkedIn's notes)."""
+    if not text.strip():
+        raise ImportFileError(EMPTY_ERROR)
+    head = text[:HEADER_SCAN_CHARS]
+    best: tuple[int, int, str] | None = None  # (recognised headers, -row index, delimiter)
+    for delimiter in DELIMITERS:
+        for index, cells in enumerate(_head_rows(head, delimiter)):
+            score = _recognised(cells)
+            if score and (best is None or (score, -index) > best[:2]):
+                best = (score, -index, delimiter)
+            if score >= 2:
+                break
+    if best is None:
+        delimiter = _delimiter_guess(head)
+        index = next(i for i, cells in enumerate(_head_rows(head, delimiter)) if any(cells))
+    else:
+        _, index, delimiter = best[0], -best[1], best[2]
+    cells = _head_rows(head, delimiter)[index]
+    table = Table(
+        text=text, delimiter=delimiter, header_index=index, headers=[c.strip() for c in cells]
+    )
+    table.header_line = _line_of(head, delimiter, index)
+    return table
+
+
+def _head_rows(head: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for cells in reader:
+            rows.append(cells if any(cell.strip() for cell in cells) else [])
+            if len(rows) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass  # a cut-off quote at the end of the head: the rows before it are enough
+    return rows
+
+
+def _line_of(head: str, delimiter: str, index: int) -> int:
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    consumed = 0
+    for row_index, _ in enumerate(reader):
+        if row_index == index:
+            return consumed + 1
+        consumed = reader.line_num
+    return consumed + 1
+
+
+def _delimiter_guess(head: str) -> str:
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return max(DELIMITERS, key=first.count)
+
+
+# --- the mapping ---------------------------------------------------------------------------------
+
+
+def mapping_guess(headers: Sequence[str]) -> list[str]:
+    """One target per column: known header names mapped, the rest ("") left out."""
+    taken: set[str] = set()
+    mapping = []
+    for header in headers:
+        target = HEADER_ALIASES.get(header_key(header), "")
+        if target in taken and target not in REPEATABLE_TARGETS:
+            target = ""
+        taken.add(target)
+        mapping.append(target)
+    return mapping
+
+
+def mapping_problems(headers: Sequence[str], mapping: Sequence[str]) -> list[str]:
+    """Why this mapping cannot be imported, as sentences; [] when it can."""
+    if len(mapping) != len(headers):
+        return [f"The mapping names {len(mapping)} columns; the file has {len(headers)}."]
+    problems = []
+    first_column: dict[str, str] = {}
+    for header, target in zip(headers, mapping, strict=True):
+        if target and target not in TARGETS:
+            problems.append(f"Column “{header}”: {target!r} is not a field contacts have.")
+        elif target in first_column and target not in REPEATABLE_TARGETS:
+            problems.append(
+                f"Columns “{first_column[target]}” and “{header}” are both mapped to "
+                f"{TARGETS[target]}: choose one."
+            )
+        elif target:
+            first_column[target] = header
+    if REQUIRED_TARGET not in first_column:
+        problems.append(
+            "No column is mapped to First name: the file needs a first name column "
+            "(such as “First Name”)."
+        )
+    return problems
+
+
+# --- the rows ------------------------------------------------------------------------------------
+
+
+class RowReader:
+    """Turns the cells of one row into a ContactRow, or into issues naming row and column."""
+
+    def __init__(self, headers: Sequence[str], mapping: Sequence[str]) -> None:
+        self.headers = [header or f"column {n}" for n, header in enumerate(headers, 1)]
+        self.columns: dict[str, list[int]] = {}
+        # "Connected On" last: it fills the source only when no source column did.
+        for index, target in sorted(enumerate(mapping), key=lambda c: c[1] == "connected_on"):
+            if target:
+                self.columns.setdefault(target, []).append(index)
+
+    def read(self, line: int, cells: Sequence[str]) -> tuple[ContactRow, list[RowIssue]]:
+        row = ContactRow(line=line)
+        issues: list[RowIssue] = []
+        extra = [cell for cell in cells[len(self.headers) :] if cell.strip()]
+        if extra:
+            issues.append(
+                RowIssue(
+                    line,
+                    "",
+                    f"Has {len(cells)} cells but the header has {len(self.headers)} columns.",
+                )
+            )
+        for target, indexes in self.columns.items():
+            for index in indexes:
+                value = cells[index].strip() if index < len(cells) else ""
+                message = self._cell(row, target, value, self.headers[index])
+                if message:
+                    issues.append(RowIssue(line, self.headers[index], message))
+        if not row.first_name and REQUIRED_TARGET in self.columns:
+            column = self.headers[self.columns[REQUIRED_TARGET][0]]
+            issues.append(RowIssue(line, column, "First name is required."))
+        return row, issues
+
+    def _cell(self, row: ContactRow, target: str, value: str, column: str) -> str:
+        """Put one cell's value on the row; the problem as a sentence, or ""."""
+        if not value:
+            return ""
+        if target == "email":
+            return _emails_add(row, value, column)
+        if target == "phone":
+            return _phones_add(row, value, column)
+        if target == "roles":
+            return _roles_add(row, value)
+        if target == "tags":
+            return _tags_add(row, value)
+        if target == "linkedin_url":
+            return _linkedin_set(row, value, column)
+        if target == "connected_on":
+            if not row.source:
+                row.source = f"LinkedIn, connected {value}"[: _MAX_LENGTHS["source"]]
+            return ""
+        limit = _MAX_LENGTHS[target]
+        if len(value) > limit:
+            return f"Longer than {limit} characters ({len(value)})."
+        if not getattr(row, target):
+            setattr(row, target, value)
+        return ""
+
+
+def email_clean(raw: str) -> str:
+    """email_normalize, also accepting letters beyond ASCII before the @ (RFC 6531:
+    "jürgen.müller@mail.example" is a deliverable address; Django's validator refuses it)."""
+    email = raw.strip().lower()
+    if len(email) <= _EMAIL_MAX and _PLAIN_EMAIL.fullmatch(email):
+        return email
+    try:
+        return email_normalize(raw)
+    except ValidationError:
+        email = raw.strip().lower()
+        local, _, domain = email.rpartition("@")
+        if local.isascii():
+            raise
+        stand_in = "".join("a" if not c.isascii() and c.isalnum() else c for c in local)
+        email_normalize(f"{stand_in}@{domain}")
+        return email
+
+
+def _emails_add(row: ContactRow, value: str, column: str) -> str:
+    for raw in _SPLIT_EMAILS.split(value):
+        if not raw:
+            continue
+        try:
+            email = email_clean(raw)
+        except ValidationError:
+            return f"'{raw}' is not a valid email address."
+        if len(email) > _EMAIL_MAX:
+            return f"'{raw}' is longer than {_EMAIL_MAX} characters."
+        if email not in row.emails:
+            row.emails.append(email)
+            row.email_columns.append(column)
+    return ""
+
+
+def _phones_add(row: ContactRow, value: str, column: str) -> str:
+    for raw in _SPLIT.split(value):
+        phone = raw.strip()
+        if not phone:
+            continue
+        key = phone_key(phone)
+        if not key:
+            return f"'{phone}' is not a phone number: it needs at least {PHONE_MIN_DIGITS} digits."
+        if len(phone) > _PHONE_MAX:
+            return f"'{phone}' is longer than {_PHONE_MAX} characters."
+        if key not in row.phone_keys:
+            row.phones.append(phone)
+            row.phone_keys.append(key)
+            row.phone_columns.append(column)
+    return ""
+
+
+def _roles_add(row: ContactRow, value: str) -> str:
+    for raw in _SPLIT.split(value):
+        name = re.sub(r"[\s-]+", "_", raw.strip().lower())
+        if not name:
+            continue
+        role = _ROLES.get(name)
+        if role is None:
+            return f"Unknown role '{raw.strip()}': use {_ROLE_HINT}."
+        if role not in row.roles:
+            row.roles.append(role)
+    return ""
+
+
+def _tags_add(row: ContactRow, value: str) -> str:
+    for raw in _SPLIT.split(value):
+        tag = raw.strip().lower()
+        if len(tag) > _TAG_MAX:
+            return f"Tag '{raw.strip()}' is longer than {_TAG_MAX} characters."
+        if tag and tag not in row.tags:
+            row.tags.append(tag)
+    return ""
+
+
+def _linkedin_set(row: ContactRow, value: str, column: str) -> str:
+    try:
+        url = linkedin_url_validate(value)
+        _url_validate(url)
+    except ValidationError:
+        return (
+            f"'{value}' is not a LinkedIn profile URL "
+            "(expected https://www.linkedin.com/in/<name>)."
+        )
+    if len(url) > _MAX_LENGTHS["linkedin_url"]:
+        return f"Longer than {_MAX_LENGTHS['linkedin_url']} characters ({len(url)})."
+    if not row.linkedin_url:
+        row.linkedin_url, row.linkedin_key = url, linkedin_key(url)
+        row.linkedin_column = column
+    return ""
+
+
+class FileDuplicates:
+    """Remembers the emails, phones and LinkedIn profiles of the rows read so far: a later row
+    sharing one with an earlier row is a duplicate row."""
+
+    def __init__(self) -> None:
+        self.emails: dict[str, int] = {}
+        self.phones: dict[str, int] = {}
+        self.profiles: dict[str, int] = {}
+
+    def check(self, row: ContactRow) -> RowIssue | None:
+        for email, column in zip(row.emails, row.email_columns, strict=True):
+            if email in self.emails:
+                first = self.emails[email]
+                return RowIssue(row.line, column, f"Duplicate of row {first}: same email {email}.")
+        for phone, key, column in zip(row.phones, row.phone_keys, row.phone_columns, strict=True):
+            if key in self.phones:
+                first = self.phones[key]
+                return RowIssue(row.line, column, f"Duplicate of row {first}: same phone {phone}.")
+        if row.linkedin_key and row.linkedin_key in self.profiles:
+            first = self.profiles[row.linkedin_key]
+            return RowIssue(
+                row.line,
+                row.linkedin_column,
+                f"Duplicate of row {first}: same LinkedIn profile {row.linkedin_url}.",
+            )
+        for email in row.emails:
+            self.emails[email] = row.line
+        for key in row.phone_keys:
+            self.phones[key] = row.line
+        if row.linkedin_key:
+            self.profiles[row.linkedin_key] = row.line
+        return None

@@ -1,0 +1,93 @@
+"""Importing contacts from CSV with their owner: contacts.importing reads and writes the contacts;
+this layer gives every new contact a relationship owned by the importer, in the same transaction.
+"""
+
+from collections.abc import Callable, Sequence
+
+from django.db import transaction
+
+from accounts.models import User
+from contacts import importing
+from contacts.importing import ImportResult
+from contacts.models import ContactImport
+from relationships.services import relationship_bulk_create
+
+
+def contacts_import(
+    *,
+    content: bytes | str,
+    owner: User,
+    dry_run: bool,
+    mapping: Sequence[str] | None = None,
+    on_duplicate: str = ContactImport.OnDuplicate.SKIP,
+    skip_invalid_rows: bool = False,
+    on_progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import a CSV of contacts owned by `owner`: all accepted rows or nothing (see
+    contacts.importing.contact_import). A dry run writes nothing and says what would happen."""
+
+    def relationships_create(contact_ids: list[int]) -> None:
+        relationship_bulk_create(contact_ids=contact_ids, owner=owner)
+
+    return importing.contact_import(
+        content=content,
+        mapping=mapping,
+        on_duplicate=on_duplicate,
+        skip_invalid_rows=skip_invalid_rows,
+        dry_run=dry_run,
+        on_created=relationships_create,
+        on_progress=on_progress,
+    )
+
+
+def contact_import_start(
+    *, file_name: str, content: bytes, owner: User, on_duplicate: str
+) -> ContactImport:
+    """Keep an upload and preview it with the guessed mapping. ValidationError on "file"."""
+    contact_import = importing.contact_import_stage(
+        file_name=file_name, content=content, created_by=owner, on_duplicate=on_duplicate
+    )
+    return contact_import_preview(contact_import=contact_import)
+
+
+def contact_import_preview(
+    *,
+    contact_import: ContactImport,
+    mapping: Sequence[str] | None = None,
+    on_duplicate: str | None = None,
+) -> ContactImport:
+    """Dry-run the kept file (with a new mapping or policy, if given) and keep the report."""
+    if mapping is not None or on_duplicate is not None:
+        importing.contact_import_remap(
+            contact_import=contact_import, mapping=mapping, on_duplicate=on_duplicate
+        )
+    result = contacts_import(
+        content=contact_import.content,
+        owner=contact_import.created_by,
+        dry_run=True,
+        mapping=contact_import.mapping,
+        on_duplicate=contact_import.on_duplicate,
+    )
+    return importing.contact_import_record(contact_import=contact_import, result=result)
+
+
+@transaction.atomic
+def contact_import_confirm(
+    *, contact_import_id: int, owner: User, skip_invalid_rows: bool = False
+) -> ContactImport:
+    """Import a previewed file for real. The row lock makes a second click wait for the first
+    and then find the file imported, instead of importing it twice."""
+    contact_import = ContactImport.objects.select_for_update().get(
+        pk=contact_import_id, created_by=owner
+    )
+    if contact_import.status == ContactImport.Status.IMPORTED:
+        return contact_import
+    result = contacts_import(
+        content=contact_import.content,
+        owner=owner,
+        dry_run=False,
+        mapping=contact_import.mapping,
+        on_duplicate=contact_import.on_duplicate,
+        skip_invalid_rows=skip_invalid_rows,
+    )
+    return importing.contact_import_record(contact_import=contact_import, result=result)
