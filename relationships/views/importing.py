@@ -1,8 +1,102 @@
-from django.urls import path
-from django.views.generic import TemplateView
+"""CSV import pages: upload, then a dry-run preview with the column mapping, then the import."""
 
-_placeholder = TemplateView.as_view(template_name="crm/placeholder.html")
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from contacts.models import ContactImport
+from relationships import importing
+from relationships.forms_import import ImportMappingForm, ImportUploadForm
+
+# The preview lists this many issues; the counts above it are exact.
+ISSUES_SHOWN = 200
+
+
+@require_http_methods(["GET", "POST"])
+def contact_import_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: the file and what to do with rows that match an existing contact."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            contact_import = importing.contact_import_start(
+                file_name=upload.name,
+                content=upload.read(),
+                owner=request.user,
+                on_duplicate=form.cleaned_data["on_duplicate"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("relationships:contact-import-preview", pk=contact_import.pk)
+    return render(request, "relationships/import_upload.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: what the import would do; change the mapping and preview again, or import."""
+    contact_import = get_object_or_404(ContactImport, pk=pk, created_by=request.user)
+    result = contact_import.result
+    form = ImportMappingForm(
+        request.POST or None,
+        headers=result.get("headers", []),
+        mapping=contact_import.mapping,
+        initial={"on_duplicate": contact_import.on_duplicate},
+    )
+    imported = contact_import.status == ContactImport.Status.IMPORTED
+    if request.method == "POST" and not imported and form.is_valid():
+        try:
+            contact_import = importing.contact_import_preview(
+                contact_import=contact_import,
+                mapping=form.mapping(),
+                on_duplicate=form.cleaned_data["on_duplicate"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if request.POST.get("action") != "import":
+                return redirect("relationships:contact-import-preview", pk=pk)
+            return _import(request, contact_import)
+    result = contact_import.result
+    return render(
+        request,
+        "relationships/import_preview.html",
+        {
+            "contact_import": contact_import,
+            "imported": imported,
+            "result": result,
+            "issues": result.get("issues", [])[:ISSUES_SHOWN],
+            "form": form,
+        },
+    )
+
+
+def _import(request: HttpRequest, contact_import: ContactImport) -> HttpResponse:
+    skip_invalid_rows = request.POST.get("skip_invalid_rows") == "on"
+    contact_import = importing.contact_import_confirm(
+        contact_import_id=contact_import.pk,
+        owner=request.user,
+        skip_invalid_rows=skip_invalid_rows,
+    )
+    if contact_import.status == ContactImport.Status.IMPORTED:
+        result = contact_import.result
+        messages.success(
+            request,
+            f"Imported {result['new']:,} new contacts and updated {result['updated']:,}.",
+        )
+    else:
+        messages.error(
+            request,
+            "Nothing was imported: fix the rows with errors, or tick “Leave out the rows "
+            "with errors”.",
+        )
+    return redirect("relationships:contact-import-preview", pk=contact_import.pk)
+
 
 urlpatterns = [
-    path("contacts/import/", _placeholder, name="contact-import"),
+    path("contacts/import/", contact_import_upload, name="contact-import"),
+    path("contacts/import/<int:pk>/", contact_import_preview, name="contact-import-preview"),
 ]

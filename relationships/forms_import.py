@@ -1,0 +1,64 @@
+"""Forms of the CSV import: the upload, then the column mapping of the preview."""
+
+from typing import Any
+
+from django import forms
+
+from contacts.importing import TARGETS
+from contacts.models import ContactImport
+from crm.forms import BootstrapForm
+
+# A web import runs inside the request; bigger files go through `manage.py import_contacts`.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+NOT_IMPORTED = "— not imported —"
+
+
+class ImportUploadForm(BootstrapForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 or UTF-16, comma, semicolon or tab separated, up to 10 MB. "
+        "LinkedIn's Connections.csv works as exported.",
+    )
+    on_duplicate = forms.ChoiceField(
+        label="A row matching a contact already in Rapport",
+        choices=ContactImport.OnDuplicate.choices,
+        initial=ContactImport.OnDuplicate.SKIP,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit here is 10 MB. "
+                "Split it, or ask an admin to run `manage.py import_contacts` with it."
+            )
+        return upload
+
+
+class ImportMappingForm(BootstrapForm):
+    """One field per column of the file (`column_0`, `column_1`…) and the duplicate policy."""
+
+    on_duplicate = forms.ChoiceField(
+        label="Rows matching a contact already in Rapport",
+        choices=ContactImport.OnDuplicate.choices,
+    )
+
+    def __init__(self, *args: Any, headers: list[str], mapping: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", NOT_IMPORTED), *TARGETS.items()]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            field = forms.ChoiceField(
+                label=header or f"Column {index + 1}",
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else "",
+            )
+            field.widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"column_{index}"] = field
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[f"column_{index}"] for index in range(len(self.headers))]
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data[f"column_{index}"] for index in range(len(self.headers))]
