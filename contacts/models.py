@@ -29,7 +29,7 @@ class Organization(TimestampedModel):
         ordering = ["name", "id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="contacts_org_search_gin"),
-            models.Index(Lower("name"), name="contacts_org_name_lower"),
+            models.Index(Lower("name"), "id", name="contacts_org_name_lower_id"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,7 @@
 """The contact list with its filters, its CSV export, and the new-contact page."""
 
 import csv
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact, Organization
 from contacts.services import organization_get_or_create
+from crm.links import pk_link
 from relationships import selectors, services
 from relationships.forms_contact import ContactFilterForm, ContactNewForm
 from relationships.models import Relationship
@@ -26,6 +28,7 @@ EXPORT_CHUNK_SIZE = 2000
 # Rows joined into one chunk of the streamed CSV.
 EXPORT_ROWS_PER_WRITE = 200
 ROLE_LABELS = dict(Contact.Role.choices)
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
@@ -66,13 +69,14 @@ def contact_list_page(request: HttpRequest) -> HttpResponse:
         cursor = ""
         page = selectors.contact_list(filters=filters, limit=PAGE_SIZE)
     filter_query = query.urlencode()
+    links = _RowLinks()
     next_url = ""
     if page.next_cursor:
         query["after"] = page.next_cursor
         next_url = f"{list_url}?{query.urlencode()}"
     context = {
         "form": form,
-        "rows": [_row(contact) for contact in page.contacts],
+        "rows": [_row(contact, links) for contact in page.contacts],
         "next_url": next_url,
         "first_url": f"{list_url}?{filter_query}".rstrip("?") if cursor else "",
         "cursor_error": cursor_error,
@@ -92,14 +96,42 @@ def contact_list_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _row(contact: Contact) -> dict[str, Any]:
+class _RowLinks:
+    """Per request: the URLs of a page of rows, each reversed once."""
+
+    def __init__(self) -> None:
+        self.contact = pk_link("contacts:contact-detail")
+        self.organization = pk_link("contacts:organization-detail")
+
+
+def _row(contact: Contact, links: _RowLinks) -> dict[str, Any]:
+    """The cells of one row, ready to print: the page renders 50 of them per request."""
     relationship: Relationship | None = getattr(contact, "relationship", None)
+    organization = contact.organization
     return {
-        "contact": contact,
-        "roles": [ROLE_LABELS.get(role, role) for role in contact.roles],
-        "relationship": relationship,
+        "name": contact.full_name,
+        "url": links.contact(contact.pk),
+        "do_not_contact": contact.do_not_contact,
+        "title": contact.title,
+        "organization": organization.name if organization else "",
+        "organization_url": links.organization(organization.pk) if organization else "",
+        "roles": ", ".join(ROLE_LABELS.get(role, role) for role in contact.roles),
+        "tags": contact.tags,
+        "owner": str(relationship.owner) if relationship else "",
+        "has_owner": relationship is not None,
+        "tier": relationship.tier if relationship else "",
+        "last_touch": _day(relationship.last_touch_at) if relationship else "",
+        "next_touch_due": _day(relationship.next_touch_due) if relationship else "",
         "overdue": relationship is not None and relationship.is_overdue,
     }
+
+
+def _day(moment: dt.datetime | None) -> str:
+    """ "7 Mar 2026", as the `date:"j M Y"` filter prints it."""
+    if moment is None:
+        return ""
+    day = timezone.localtime(moment)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _organization(organization_id: int | None) -> Organization | None:

@@ -53,7 +53,7 @@ def rosa_client(client, recruiter):
 
 
 def names(response) -> list[str]:
-    return [row["contact"].full_name for row in response.context["rows"]]
+    return [row["name"] for row in response.context["rows"]]
 
 
 # --- the list and its filters --------------------------------------------------------------------
@@ -450,3 +450,13 @@ def test_contact_list_next_page_link_works_in_browser(
     expect(table.get_by_role("link", name="Ana Smith")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/contacts/\?after="))
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+
+
+def test_contact_list_owner_filter_keeps_the_chosen_owner_selected(client, recruiter):
+    client.force_login(recruiter)
+
+    response = client.get("/contacts/", {"owner": str(recruiter.pk)})
+
+    body = response.content.decode()
+    assert '<option value="me">Me</option>' in body
+    assert f'<optgroup label="Recruiters">\n    <option value="{recruiter.pk}" selected>' in body
