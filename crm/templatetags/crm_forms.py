@@ -17,6 +17,4 @@ def select_groups(field: forms.BoundField) -> list[tuple[str | None, list[dict[s
     """
     widget = field.field.widget
     value = widget.format_value(field.value())
-    return [
-        (group, options) for group, options, _ in widget.optgroups(field.html_name, value, {})
-    ]
+    return [(group, options) for group, options, _ in widget.optgroups(field.html_name, value, {})]

@@ -219,3 +219,25 @@ def test_contact_onboard_creates_contact_and_owned_relationship(recruiter):
 
     assert contact.relationship.owner == recruiter
     assert contact.relationship.tier == "A"
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_relationship_bulk_create_owns_the_unowned_and_leaves_owned_contacts_alone(
+    recruiter, other_recruiter
+):
+    owned = RelationshipFactory(owner=other_recruiter).contact
+    new = [ContactFactory(), ContactFactory()]
+
+    created = services.relationship_bulk_create(
+        contact_ids=[owned.pk, *(contact.pk for contact in new)], owner=recruiter, tier="A"
+    )
+
+    assert created == 2
+    assert sorted(
+        Relationship.objects.values_list("contact_id", "owner__username", "tier", "cadence_days")
+    ) == sorted(
+        [(owned.pk, "tom", "B", 30), (new[0].pk, "rosa", "A", 14), (new[1].pk, "rosa", "A", 14)]
+    )
+    assert set(
+        Relationship.objects.filter(owner=recruiter).values_list("next_touch_due", flat=True)
+    ) == {dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)}
