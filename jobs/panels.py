@@ -1,0 +1,2 @@
+def panels_register() -> None:
+    pass
