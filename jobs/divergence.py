@@ -66,7 +66,7 @@ def _feedback_list(job: Job) -> list[Feedback]:
 def _pipeline_counts(job: Job) -> tuple[int, int]:
     """Candidacies that reached a client interview, and an offer or placement, in this job
     (from the stage history, so closed and split-away candidacies count)."""
-    counts = StageChange.objects.filter(job=job).aggregate(
+    counts = StageChange.objects.filter(job=job, is_copy=False).aggregate(
         interviews=Count(
             "candidacy",
             filter=Q(to_stage=Candidacy.Stage.CLIENT_INTERVIEW),

@@ -259,6 +259,9 @@ class StageChange(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # A copy of a change made on the candidacy this one was copied from by a split, kept so the
+    # copy's history shows; reports count only the originals, so nothing counts twice.
+    is_copy = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "id"]

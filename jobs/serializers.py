@@ -214,7 +214,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StageChange
-        fields = ["id", "job", "from_stage", "to_stage", "outcome", "by", "at", "note"]
+        fields = ["id", "job", "from_stage", "to_stage", "outcome", "by", "at", "note", "is_copy"]
         read_only_fields = fields
 
 

@@ -92,6 +92,7 @@ def _candidacy_copy(candidacy: Candidacy, to_job: Job) -> Candidacy:
             by_id=change.by_id,
             at=change.at,
             note=change.note,
+            is_copy=True,
         )
         for change in candidacy.stage_changes.all()
     )

@@ -325,7 +325,10 @@ def test_job_split_routes_candidacies_and_keeps_history(recruiter):
     ]
     # The closed candidacy stays with the original, and the original's history still counts.
     assert list(Candidacy.objects.filter(job=job)) == [rejected]
-    assert StageChange.objects.filter(job=job, to_stage="client_interview").count() == 2
+    assert [c.is_copy for c in copy.stage_changes.all()] == [True, True, True]
+    assert (
+        StageChange.objects.filter(job=job, to_stage="client_interview", is_copy=False).count() == 1
+    )
     assert Interaction.objects.filter(contact=to_both.contact).first().summary == (
         "Engineer was split: moved to Engineer (platform) and Engineer (client-facing)"
     )
