@@ -1,13 +1,14 @@
-"""Jobs' panel on the contact page (DESIGN.md §3), registered by JobsConfig.ready(). The page's
-query budget is fixed, so the panel costs no query there: it loads its list with htmx
-(jobs.views.contact_panel), and links to the same list as a page without JavaScript."""
+"""Jobs' panels on the contact page and the pre-call brief (DESIGN.md §3), registered by
+JobsConfig.ready(). Both pages have a fixed query budget, so the panel costs no query there: it
+loads its list with htmx (jobs.views.contact_panel), and links to the same list as a page
+without JavaScript."""
 
 from typing import Any
 
 from django.http import HttpRequest
 
 from contacts.models import Contact
-from contacts.panels import CONTACT_PAGE
+from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
 from crm.panels import Panel
 
 CANDIDACIES = "candidacies"
@@ -24,5 +25,13 @@ def panels_register() -> None:
             "jobs/partials/contact_candidacies_panel.html",
             candidacies_panel_context,
             order=25,
+        )
+    )
+    CONTACT_BRIEF.register(
+        Panel(
+            CANDIDACIES,
+            "jobs/partials/brief_candidacies_panel.html",
+            candidacies_panel_context,
+            order=20,
         )
     )

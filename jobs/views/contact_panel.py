@@ -14,8 +14,11 @@ from jobs.forms import CandidacyAddForm
 from jobs.permissions import can_change_job
 
 
-def _response(request: HttpRequest, contact, form=None, status: int = 200) -> HttpResponse:
-    jobs = [job for job in selectors.job_choice_list() if can_change_job(request.user, job)]
+def _response(
+    request: HttpRequest, contact, form=None, status: int = 200, *, brief: bool = False
+) -> HttpResponse:
+    jobs = [] if brief else selectors.job_choice_list()
+    jobs = [job for job in jobs if can_change_job(request.user, job)]
     context = {
         "contact": contact,
         "candidacies": selectors.candidacy_contact_list(contact=contact),
@@ -30,6 +33,12 @@ def _response(request: HttpRequest, contact, form=None, status: int = 200) -> Ht
 @require_GET
 def contact_candidacies(request: HttpRequest, pk: int) -> HttpResponse:
     return _response(request, contact_or_404(pk))
+
+
+@require_GET
+def contact_candidacies_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same list, read-only, for the pre-call brief."""
+    return _response(request, contact_or_404(pk), brief=True)
 
 
 @require_POST
@@ -56,5 +65,10 @@ def contact_candidacy_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("contacts/<int:pk>/candidacies", contact_candidacies, name="contact-candidacies"),
+    path(
+        "contacts/<int:pk>/candidacies/brief",
+        contact_candidacies_brief,
+        name="contact-candidacies-brief",
+    ),
     path("contacts/<int:pk>/candidacies/add", contact_candidacy_add, name="contact-candidacy-add"),
 ]

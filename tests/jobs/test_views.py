@@ -368,3 +368,16 @@ def test_contact_candidacy_add_puts_contact_in_pipeline(rosa_client, recruiter):
 
     assert response.status_code == 302
     assert Candidacy.objects.get(contact=contact).stage == "contacted"
+
+
+def test_brief_loads_candidacies_read_only(rosa_client, recruiter):
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter, title="Payments lead"))
+
+    brief = rosa_client.get(f"/contacts/{candidacy.contact_id}/brief/")
+    listing = rosa_client.get(
+        f"/jobs/contacts/{candidacy.contact_id}/candidacies/brief", HTTP_HX_REQUEST="true"
+    )
+
+    assert 'id="brief-candidacies"' in brief.content.decode()
+    assert texts(listing.content, "candidacy")[0].startswith("Payments lead")
+    assert "Add to a job" not in listing.content.decode()
