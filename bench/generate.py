@@ -2,8 +2,8 @@
 
     python -m bench.generate [--scale 1.0] [--database rapport_bench] [--seed 7]
 
-At scale 1: 1,000,000 contacts, 50,000 organizations, 5,000,000 interactions, 500,000 facts and
-50 recruiters in 8 teams (candidacies over jobs join when the jobs app lands). The database is
+At scale 1: 1,000,000 contacts, 50,000 organizations, 5,000,000 interactions, 500,000 facts,
+20,000 jobs with 200,000 candidacies, and 50 recruiters in 8 teams. The database is
 dropped and created anew, migrated, then filled table by table with COPY; secondary indexes are
 dropped during the load and rebuilt after, which is how PostgreSQL loads fastest.
 """
@@ -28,6 +28,8 @@ BASE = {
     "contacts": 1_000_000,
     "interactions": 5_000_000,
     "facts": 500_000,
+    "jobs": 20_000,
+    "candidacies": 200_000,
     "recruiters": 50,
     "teams": 8,
 }
@@ -38,6 +40,8 @@ BULK_TABLES = [
     "contacts_fact",
     "relationships_relationship",
     "relationships_interaction",
+    "jobs_job",
+    "jobs_candidacy",
 ]
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - a throwaway benchmark database
 EPOCH = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -251,6 +255,45 @@ def interaction_rows(
         )  # fmt: skip
 
 
+JOB_STATUSES = ["open", "open", "open", "open", "open", "open", "on_hold", "intake", "filled",
+                "cancelled"]  # fmt: skip
+STAGES = ["sourced", "contacted", "screening", "submitted", "client_interview", "offer"]
+OUTCOMES = ["rejected_by_client", "not_a_fit", "candidate_withdrew"]
+
+
+def job_rows(rng: random.Random, total: int, organizations: int, users: list[int]) -> Iterator:
+    for n in range(1, total + 1):
+        status = rng.choice(JOB_STATUSES)
+        opened = EPOCH - dt.timedelta(days=rng.randint(1, 400))
+        closed = (
+            opened + dt.timedelta(days=rng.randint(10, 90))
+            if status in ("filled", "cancelled")
+            else None
+        )
+        yield (
+            n, (n * 7919) % organizations + 1, rng.choice(users),
+            f"{rng.choice(names.TITLES)} {n}", rng.choice([1, 1, 1, 2, 3]),
+            rng.choice(names.CITIES), "EUR", status, "", "",
+            None if status == "intake" else opened, closed, EPOCH, EPOCH,
+        )  # fmt: skip
+
+
+def candidacy_rows(rng: random.Random, total: int, jobs: int, contacts: int) -> Iterator[tuple]:
+    """About ten candidacies per job; a multiplier prime to the contact count makes every
+    (job, contact) pair distinct, so the one-open-candidacy index builds."""
+    multiplier = 104_729 if contacts % 104_729 else 1
+    for n in range(1, total + 1):
+        stage = rng.choice(STAGES)
+        entered = EPOCH - dt.timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 1440))
+        closed = rng.random() < 0.3
+        decided = entered + dt.timedelta(days=rng.randint(1, 20)) if closed else None
+        touched = entered + dt.timedelta(days=rng.randint(0, 14)) if rng.random() < 0.8 else None
+        yield (
+            n, n % jobs + 1, (n * multiplier) % contacts + 1, stage,
+            rng.choice(OUTCOMES) if closed else "", "", entered, decided, touched, entered, EPOCH,
+        )  # fmt: skip
+
+
 def search_documents_fill(conn: psycopg.Connection, contacts: int, organizations: int) -> None:
     from contacts.search_index import CONTACT_DOCUMENT_SQL, ORGANIZATION_DOCUMENT_SQL
 
@@ -330,6 +373,25 @@ def generate(*, scale: float, database: str, seed: int) -> dict[str, int]:
             interaction_rows(rng, counts["interactions"], counts["contacts"],
                              counts["organizations"], users),
             counts["interactions"],
+        )  # fmt: skip
+        copy_rows(
+            conn, "jobs_job",
+            ["id", "organization_id", "owner_id", "title", "openings", "location", "currency",
+             "status", "client_alias", "intake_override_reason", "opened_at", "closed_at",
+             "created_at", "updated_at"],
+            ["int8", "int8", "int8", "text", "int2", "text", "text", "text", "text", "text",
+             "timestamptz", "timestamptz", "timestamptz", "timestamptz"],
+            job_rows(rng, counts["jobs"], counts["organizations"], users), counts["jobs"],
+        )  # fmt: skip
+        copy_rows(
+            conn, "jobs_candidacy",
+            ["id", "job_id", "contact_id", "stage", "outcome", "outcome_reason",
+             "stage_entered_at", "decided_at", "last_candidate_touch_at", "created_at",
+             "updated_at"],
+            ["int8", "int8", "int8", "text", "text", "text", "timestamptz", "timestamptz",
+             "timestamptz", "timestamptz", "timestamptz"],
+            candidacy_rows(rng, counts["candidacies"], counts["jobs"], counts["contacts"]),
+            counts["candidacies"],
         )  # fmt: skip
         sequences_reset(conn)
         conn.commit()

@@ -1,8 +1,12 @@
-from django.urls import path
+"""The jobs pages. Each views module keeps its own urlpatterns."""
 
-from jobs import views
+from jobs.views import board, contact_panel, job, lists, split
 
 app_name = "jobs"
 urlpatterns = [
-    path("", views.index, name="index"),
+    *lists.urlpatterns,
+    *job.urlpatterns,
+    *board.urlpatterns,
+    *split.urlpatterns,
+    *contact_panel.urlpatterns,
 ]

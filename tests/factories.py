@@ -119,3 +119,53 @@ class InteractionFactory(factory.django.DjangoModelFactory):
         from relationships.services import interaction_log
 
         return interaction_log(**kwargs)
+
+
+# --- jobs ----------------------------------------------------------------------------------------
+
+FULL_INTAKE = {
+    "asked_for": ["A senior Python developer"],
+    "really_need": ["Someone who can lead the payments rebuild"],
+    "why_open": ["The lead left for a startup"],
+    "success_6m": ["The new ledger is live"],
+    "success_12m": ["Leads a team of four"],
+    "who_did_well": ["Engineers who talked to customers"],
+    "must_have": ["Technical depth", "Client-facing experience"],
+    "nice_to_have": ["Fintech background"],
+    "deal_breaker": ["Will not work on site two days a week"],
+}
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Job"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Backend engineer {n}")
+    intake = factory.LazyFunction(lambda: dict(FULL_INTAKE))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from jobs.services import job_create, job_open
+
+        status = kwargs.pop("status", "open")
+        job = job_create(**kwargs)
+        if status == "open":
+            job = job_open(job=job, user=job.owner)
+        return job
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Candidacy"
+
+    job = factory.SubFactory(JobFactory)
+    contact = factory.SubFactory(ContactFactory)
+    user = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from jobs.services import candidacy_add
+
+        return candidacy_add(**kwargs)

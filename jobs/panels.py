@@ -1,0 +1,37 @@
+"""Jobs' panels on the contact page and the pre-call brief (DESIGN.md §3), registered by
+JobsConfig.ready(). Both pages have a fixed query budget, so the panel costs no query there: it
+loads its list with htmx (jobs.views.contact_panel), and links to the same list as a page
+without JavaScript."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from contacts.models import Contact
+from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
+from crm.panels import Panel
+
+CANDIDACIES = "candidacies"
+
+
+def candidacies_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    return {"contact": contact}
+
+
+def panels_register() -> None:
+    CONTACT_PAGE.register(
+        Panel(
+            CANDIDACIES,
+            "jobs/partials/contact_candidacies_panel.html",
+            candidacies_panel_context,
+            order=25,
+        )
+    )
+    CONTACT_BRIEF.register(
+        Panel(
+            CANDIDACIES,
+            "jobs/partials/brief_candidacies_panel.html",
+            candidacies_panel_context,
+            order=20,
+        )
+    )

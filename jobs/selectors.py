@@ -1,0 +1,197 @@
+"""Reads over jobs shared by the pages and the API; each is a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from contacts.models import Contact
+from crm.cursors import InvalidCursor, cursor_decode, cursor_encode
+from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
+
+__all__ = ["InvalidCursor"]
+
+JOB_PAGE_SIZE = 50
+# An active job is stalled when none of its candidacies moved for this long.
+STALL_DAYS = 14
+BOARD_STAGES = [stage for stage in Candidacy.Stage if stage != Candidacy.Stage.PLACED]
+CONTACT_CANDIDACY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    status: str = ""
+    owner: int | None = None
+    organization: int | None = None
+    stalled: bool = False
+
+
+@dataclass
+class JobPage:
+    jobs: list[Job]
+    next_cursor: str | None
+
+
+def job_stalled_condition() -> Q:
+    cutoff = timezone.now() - timedelta(days=STALL_DAYS)
+    recent_move = StageChange.objects.filter(job_id=OuterRef("pk"), at__gte=cutoff)
+    return Q(status=Job.Status.OPEN, opened_at__lt=cutoff) & ~Exists(recent_move)
+
+
+def job_queryset(filters: JobFilters | None = None) -> QuerySet[Job]:
+    """Jobs matching `filters`, with client and owner joined and their open candidacies counted
+    in a subquery (no join fan-out)."""
+    open_count = (
+        Candidacy.objects.open()
+        .filter(job_id=OuterRef("pk"))
+        .order_by()
+        .values("job_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    filters = filters or JobFilters()
+    queryset = (
+        Job.objects.select_related("organization", "owner")
+        .defer("organization__search_vector")
+        .annotate(
+            open_candidacies=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
+            is_stalled=job_stalled_condition(),
+        )
+    )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.organization:
+        queryset = queryset.filter(organization_id=filters.organization)
+    if filters.stalled:
+        queryset = queryset.filter(job_stalled_condition())
+    return queryset.order_by("-id")
+
+
+def job_cursor_decode(cursor: str) -> int:
+    (pk,) = cursor_decode(cursor, length=1)
+    if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk < 2**63:
+        raise InvalidCursor
+    return pk
+
+
+def job_list(
+    *, filters: JobFilters, after: str | None = None, limit: int = JOB_PAGE_SIZE
+) -> JobPage:
+    """One page of jobs, newest first, keyset-paginated on id (no COUNT)."""
+    queryset = job_queryset(filters)
+    if after:
+        queryset = queryset.filter(pk__lt=job_cursor_decode(after))
+    rows = list(queryset[: limit + 1])
+    jobs = rows[:limit]
+    return JobPage(
+        jobs=jobs, next_cursor=cursor_encode([jobs[-1].pk]) if len(rows) > limit else None
+    )
+
+
+def job_get(*, job_id: int) -> Job:
+    """A job with its client, owner, hiring manager, source job, intake items and interviewers."""
+    return (
+        Job.objects.select_related("organization", "owner", "hiring_manager", "split_from")
+        .defer("organization__search_vector")
+        .prefetch_related(
+            Prefetch("intake_items", queryset=IntakeItem.objects.order_by("kind", "position")),
+            "interviewers",
+        )
+        .get(pk=job_id)
+    )
+
+
+def job_intake_sections(job: Job) -> dict[str, list[IntakeItem]]:
+    """The prefetched intake items by kind (every kind present, maybe empty)."""
+    sections: dict[str, list[IntakeItem]] = {kind.value: [] for kind in IntakeItem.Kind}
+    for item in job.intake_items.all():
+        sections[item.kind].append(item)
+    return sections
+
+
+def job_intake_completeness(job: Job) -> tuple[int, list[str]]:
+    return intake_completeness({item.kind for item in job.intake_items.all()})
+
+
+def job_criteria(job: Job) -> list[IntakeItem]:
+    return [item for item in job.intake_items.all() if item.is_criterion]
+
+
+def job_pipeline_summary(*, job: Job) -> list[dict]:
+    """Open candidacies per stage, every stage listed, in pipeline order."""
+    counts = dict(
+        Candidacy.objects.open()
+        .filter(job=job)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"stage": stage.value, "label": stage.label, "count": counts.get(stage.value, 0)}
+        for stage in BOARD_STAGES
+    ]
+
+
+def job_sibling_list(*, job: Job) -> list[Job]:
+    return list(Job.objects.filter(split_from=job).order_by("id"))
+
+
+def candidacy_board_list(*, job: Job) -> list[Candidacy]:
+    """The job's open candidacies with their contact, by stage then time in stage."""
+    return list(
+        Candidacy.objects.open()
+        .filter(job=job)
+        .select_related("contact")
+        .defer("contact__search_vector")
+        .order_by("stage_entered_at", "id")
+    )
+
+
+def candidacy_board_columns(candidacies: list[Candidacy]) -> list[dict]:
+    by_stage: dict[str, list[Candidacy]] = {stage.value: [] for stage in BOARD_STAGES}
+    for candidacy in candidacies:
+        by_stage.setdefault(candidacy.stage, []).append(candidacy)
+    return [
+        {"stage": stage.value, "label": stage.label, "candidacies": by_stage[stage.value]}
+        for stage in BOARD_STAGES
+    ]
+
+
+def candidacy_get(*, candidacy_id: int) -> Candidacy:
+    return Candidacy.objects.select_related("job", "contact").get(pk=candidacy_id)
+
+
+def candidacy_contact_list(
+    *, contact: Contact, limit: int = CONTACT_CANDIDACY_LIMIT
+) -> list[Candidacy]:
+    """A contact's candidacies, open first then the latest decided, with job and client."""
+    return list(
+        Candidacy.objects.filter(contact=contact)
+        .select_related("job__organization")
+        .defer("job__organization__search_vector")
+        .order_by(Coalesce("decided_at", Value(timezone.now())).desc(), "-id")[:limit]
+    )
+
+
+def job_choice_list(*, limit: int = 200) -> list[Job]:
+    """Active jobs to choose from (adding a candidate), newest first, capped."""
+    return list(
+        Job.objects.filter(status__in=[Job.Status.OPEN, Job.Status.INTAKE, Job.Status.ON_HOLD])
+        .select_related("organization")
+        .defer("organization__search_vector")
+        .order_by("-id")[:limit]
+    )

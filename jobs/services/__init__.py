@@ -1,0 +1,32 @@
+"""Writes to jobs: keyword-only, atomic, validated; every change to a person's candidacy leaves
+a StageChange and a row on their timeline (relationships.services.interaction_log)."""
+
+from jobs.services.candidacies import (
+    candidacy_add,
+    candidacy_candidate_touch_record,
+    candidacy_close,
+    candidacy_move,
+    feedback_record,
+)
+from jobs.services.jobs import (
+    job_close,
+    job_create,
+    job_handoff_move,
+    job_intake_update,
+    job_open,
+)
+from jobs.services.splitting import job_split
+
+__all__ = [
+    "candidacy_add",
+    "candidacy_candidate_touch_record",
+    "candidacy_close",
+    "candidacy_move",
+    "feedback_record",
+    "job_close",
+    "job_create",
+    "job_handoff_move",
+    "job_intake_update",
+    "job_open",
+    "job_split",
+]

@@ -1,0 +1,227 @@
+"""The pipeline: add, move, close, candidate touches, and interviewer feedback."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import Contact
+from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange
+from relationships.models import Interaction
+from relationships.services import interaction_log
+
+
+def _stage_change_log(
+    *,
+    candidacy: Candidacy,
+    from_stage: str,
+    to_stage: str,
+    user: User | None,
+    at: datetime,
+    summary: str,
+    outcome: str = "",
+    note: str = "",
+) -> StageChange:
+    change = StageChange.objects.create(
+        candidacy=candidacy,
+        job_id=candidacy.job_id,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        outcome=outcome,
+        by=user,
+        at=at,
+        note=note,
+    )
+    interaction_log(
+        contact=candidacy.contact,
+        kind=Interaction.Kind.STAGE_CHANGE,
+        direction=Interaction.Direction.INTERNAL,
+        summary=summary,
+        body=note,
+        recruiter=user,
+        occurred_at=at,
+    )
+    return change
+
+
+def _open_candidacy_locked(candidacy: Candidacy) -> Candidacy:
+    locked = (
+        Candidacy.objects.select_for_update(of=("self",))
+        .select_related("job", "contact")
+        .get(pk=candidacy.pk)
+    )
+    if not locked.is_open:
+        raise ValidationError(
+            {
+                "stage": f"This candidacy is closed ({locked.get_outcome_display().lower()}); "
+                "a closed candidacy does not move."
+            }
+        )
+    return locked
+
+
+@transaction.atomic
+def candidacy_add(
+    *,
+    job: Job,
+    contact: Contact,
+    user: User | None,
+    stage: str = Candidacy.Stage.SOURCED,
+    note: str = "",
+) -> Candidacy:
+    """Put a contact into a job's pipeline. One open candidacy per contact and job."""
+    if not job.is_active:
+        raise ValidationError(
+            {"job": f"“{job.title}” is {job.get_status_display().lower()}: it takes no one."}
+        )
+    if stage == Candidacy.Stage.PLACED:
+        raise ValidationError({"stage": "A candidacy starts before placement."})
+    if Candidacy.objects.open().filter(job=job, contact=contact).exists():
+        raise ValidationError(
+            {"contact": f"{contact} already has an open candidacy for “{job.title}”."}
+        )
+    now = timezone.now()
+    candidacy = Candidacy(job=job, contact=contact, stage=stage, stage_entered_at=now)
+    candidacy.full_clean()
+    candidacy.save()
+    _stage_change_log(
+        candidacy=candidacy,
+        from_stage="",
+        to_stage=stage,
+        user=user,
+        at=now,
+        summary=f"{job.title}: added to the pipeline ({candidacy.get_stage_display().lower()})",
+        note=note.strip(),
+    )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_move(
+    *, candidacy: Candidacy, to_stage: str, user: User | None, note: str = ""
+) -> Candidacy:
+    """Move an open candidacy to another stage. Moving to "placed" closes it as placed."""
+    if to_stage not in Candidacy.Stage.values:
+        raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
+    candidacy = _open_candidacy_locked(candidacy)
+    if to_stage == candidacy.stage:
+        raise ValidationError(
+            {"stage": f"This candidacy is already at {candidacy.get_stage_display().lower()}."}
+        )
+    if to_stage == Candidacy.Stage.PLACED:
+        return candidacy_close(
+            candidacy=candidacy, outcome=Candidacy.Outcome.PLACED, reason=note, user=user
+        )
+    now = timezone.now()
+    from_stage = candidacy.stage
+    from_label = candidacy.get_stage_display()
+    candidacy.stage = to_stage
+    candidacy.stage_entered_at = now
+    candidacy.save(update_fields=["stage", "stage_entered_at", "updated_at"])
+    _stage_change_log(
+        candidacy=candidacy,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        user=user,
+        at=now,
+        summary=f"{candidacy.job.title}: {from_label} → {candidacy.get_stage_display()}",
+        note=note.strip(),
+    )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_close(
+    *, candidacy: Candidacy, outcome: str, user: User | None, reason: str = ""
+) -> Candidacy:
+    """Close an open candidacy with an outcome and a reason; the follow-through engine owes the
+    candidate a closure notice from `decided_at` on."""
+    if outcome not in Candidacy.Outcome.values:
+        raise ValidationError({"outcome": f"“{outcome}” is not an outcome."})
+    candidacy = _open_candidacy_locked(candidacy)
+    now = timezone.now()
+    from_stage = candidacy.stage
+    if outcome == Candidacy.Outcome.PLACED:
+        candidacy.stage = Candidacy.Stage.PLACED
+        candidacy.stage_entered_at = now
+    candidacy.outcome = outcome
+    candidacy.outcome_reason = reason.strip()
+    candidacy.decided_at = now
+    candidacy.full_clean()
+    candidacy.save()
+    label = candidacy.get_outcome_display().lower()
+    _stage_change_log(
+        candidacy=candidacy,
+        from_stage=from_stage,
+        to_stage=candidacy.stage,
+        outcome=outcome,
+        user=user,
+        at=now,
+        summary=f"{candidacy.job.title}: closed, {label}",
+        note=candidacy.outcome_reason,
+    )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_candidate_touch_record(*, candidacy_ids: Iterable[int], at: datetime) -> int:
+    """Record a candidate-facing touch (a status update or closure notice sent, a call) on these
+    candidacies. The clock only moves forward. Returns how many rows changed."""
+    ids = list(candidacy_ids)
+    if not ids:
+        return 0
+    return (
+        Candidacy.objects.filter(pk__in=ids)
+        .filter(Q(last_candidate_touch_at__isnull=True) | Q(last_candidate_touch_at__lt=at))
+        .update(last_candidate_touch_at=at, updated_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    candidacy: Candidacy,
+    interviewer: Contact,
+    recommendation: str,
+    user: User | None,
+    scores: Mapping[int, int] | None = None,
+    notes: str = "",
+    at: datetime | None = None,
+) -> Feedback:
+    """An interviewer's scorecard: a recommendation and a 1-5 score per criterion of the job
+    (criterion id -> score). A criterion the job does not have is refused."""
+    scores = dict(scores or {})
+    criteria = {
+        item.pk: item
+        for item in IntakeItem.objects.filter(
+            job_id=candidacy.job_id, kind__in=list(IntakeItem.CRITERION_KINDS)
+        )
+    }
+    unknown = [str(pk) for pk in scores if pk not in criteria]
+    if unknown:
+        raise ValidationError(
+            {"scores": f"This job has no criterion #{', #'.join(unknown)} to score."}
+        )
+    wrong = [criteria[pk].text for pk, score in scores.items() if not 1 <= score <= 5]
+    if wrong:
+        raise ValidationError({"scores": f"Score “{wrong[0]}” from 1 to 5."})
+    feedback = Feedback(
+        candidacy=candidacy,
+        interviewer=interviewer,
+        recommendation=recommendation,
+        notes=notes.strip(),
+        entered_by=user,
+        at=at or timezone.now(),
+    )
+    feedback.full_clean()
+    feedback.save()
+    FeedbackScore.objects.bulk_create(
+        FeedbackScore(feedback=feedback, criterion_id=pk, score=score)
+        for pk, score in scores.items()
+    )
+    candidacy.job.interviewers.add(interviewer)
+    return feedback
