@@ -146,6 +146,14 @@ def _is_transient(error: Exception) -> bool:
     return True
 
 
+def _describe(error: Exception) -> str:
+    try:
+        text = f"{type(error).__name__}: {error}"
+    except Exception:  # noqa: BLE001 - an error that cannot describe itself still gets recorded
+        text = f"{type(error).__name__}: {error.args!r}"
+    return text[:2000]
+
+
 def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CEILING)
 
@@ -197,7 +205,7 @@ def _send_one(backend, message: Message, rendered: Rendered, outcomes: _Outcomes
     try:
         backend.send_messages([email])
     except Exception as error:  # noqa: BLE001 - every ESP error is classified and recorded
-        text = f"{type(error).__name__}: {error}"[:2000]
+        text = _describe(error)
         if _is_transient(error) and message.attempts < policy.max_attempts:
             outcomes.retry.append((message, text))
         else:
