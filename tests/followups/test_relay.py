@@ -145,7 +145,9 @@ def test_transient_errors_past_max_attempts_fail(clock, recruiter, outbox):
 
 def test_status_update_for_a_closed_candidacy_is_cancelled(clock, recruiter, outbox):
     candidacy = _quiet_candidacy(clock, recruiter)
-    candidacy_close(candidacy=Candidacy.objects.get(pk=candidacy.pk), outcome="not_a_fit", user=None)
+    candidacy_close(
+        candidacy=Candidacy.objects.get(pk=candidacy.pk), outcome="not_a_fit", user=None
+    )
     clock.shift(timedelta(hours=4))
 
     relay_batch(now=timezone.now())
