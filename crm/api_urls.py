@@ -34,4 +34,5 @@ urlpatterns = [
     path("", api_root, name="api-root"),
     path("", include("contacts.api")),
     path("", include("relationships.api")),
+    path("", include("followups.api")),
 ]

@@ -79,6 +79,13 @@ def followup_update(
 
 
 @transaction.atomic
+def followup_delete(*, followup: FollowUp, user: User) -> None:
+    if not can_change_followup(user, followup):
+        raise PermissionDenied("Only the owner, a manager or an admin deletes this follow-up.")
+    followup.delete()
+
+
+@transaction.atomic
 def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> FollowUp:
     """Done: the outcome goes on the contact's timeline (a call or meeting is a touch, which
     moves the relationship's clock and, for a candidacy, its candidate-facing touch)."""
