@@ -41,7 +41,8 @@ DEFAULT_TEMPLATES = {
             "Hi {{ first_name }},\n\n"
             "Thank you for your time on {{ job_title }} at {{ company }}. {{ outcome }}\n\n"
             "{{ personal_note }}\n\nI will keep you in mind for what comes next.\n\n"
-            "{{ recruiter_signature }}\n"
+            "{{ recruiter_signature }}\n\n"
+            "No more emails from us? Unsubscribe: {{ unsubscribe_url }}\n"
         ),
         "html": (
             "<p>Hi {{ first_name }},</p><p>Thank you for your time on {{ job_title }} at "
