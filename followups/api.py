@@ -11,17 +11,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contacts.api_support import ApiViewSet, KeysetPagination, service_errors
+from contacts.api_support import ApiViewSet, KeysetPagination, NamedChoiceField, service_errors
 from contacts.models import Contact
 from followups import selectors, services
-from followups.models import FollowUp, Message, Policy
+from followups.models import FollowUp, Message, MessageKind, Policy
 from jobs.models import Candidacy, Job
 
 # --- serializers ---------------------------------------------------------------------------------
 
 
+FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, **FOLLOWUP_KIND)
+    reason = NamedChoiceField(
+        read_only=True, choices=FollowUp.Reason.choices, enum_name="FollowUpReason"
+    )
 
     class Meta:
         model = FollowUp
@@ -36,7 +43,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 class FollowUpCreateSerializer(serializers.Serializer):
     contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
     summary = serializers.CharField(max_length=300)
-    kind = serializers.ChoiceField(choices=FollowUp.Kind.choices, default=FollowUp.Kind.CALL)
+    kind = NamedChoiceField(default=FollowUp.Kind.CALL, **FOLLOWUP_KIND)
     due_at = serializers.DateTimeField()
     job = serializers.PrimaryKeyRelatedField(queryset=Job.objects.all(), required=False)
     candidacy = serializers.PrimaryKeyRelatedField(queryset=Candidacy.objects.all(), required=False)
@@ -44,7 +51,7 @@ class FollowUpCreateSerializer(serializers.Serializer):
 
 class FollowUpUpdateSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=300, required=False)
-    kind = serializers.ChoiceField(choices=FollowUp.Kind.choices, required=False)
+    kind = NamedChoiceField(required=False, **FOLLOWUP_KIND)
     due_at = serializers.DateTimeField(required=False)
 
 
@@ -58,6 +65,10 @@ class FollowUpSnoozeSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, choices=MessageKind.choices, enum_name="MessageKind")
+    status = NamedChoiceField(
+        read_only=True, choices=Message.Status.choices, enum_name="MessageStatus"
+    )
 
     class Meta:
         model = Message
