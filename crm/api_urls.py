@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("contacts.api")),
     path("", include("relationships.api")),
     path("", include("jobs.api")),
+    path("", include("followups.api")),
 ]

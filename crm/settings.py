@@ -190,13 +190,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("HEARTBEAT_SECONDS", default=30.0),
         "kwargs": {"source": "beat"},
     },
+    # Follow-through (DESIGN.md §4): obligations are planned from the database every minute; the
+    # relay drains the outbox every few seconds (and re-enqueues itself while work remains).
+    "followups.plan": {"task": "followups.plan", "schedule": 60.0},
+    "followups.relay": {
+        "task": "followups.relay",
+        "schedule": env.float("FOLLOWUPS_RELAY_SECONDS", default=5.0),
+    },
+    "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
 }
+
+# The relay: messages claimed per task, how often it records what it sent (a crash re-sends at
+# most this many), and how long a claim holds before the sweeper returns the message.
+FOLLOWUPS_RELAY_BATCH = env.int("FOLLOWUPS_RELAY_BATCH", default=500)
+FOLLOWUPS_RELAY_RECORD_EVERY = env.int("FOLLOWUPS_RELAY_RECORD_EVERY", default=50)
+FOLLOWUPS_RELAY_LEASE_SECONDS = env.int("FOLLOWUPS_RELAY_LEASE_SECONDS", default=300)
 
 # --- email ---------------------------------------------------------------------------------------
 
 DEV_MAILBOX_DIR = BASE_DIR / ".devdata" / "mail"
 if TESTING:
-    EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    # Only the ESP's network is faked; a test may swap in a subclass (e.g. for a worker process).
+    EMAIL_BACKEND = (
+        env.str("TEST_EMAIL_BACKEND", default="") or "anymail.backends.test.EmailBackend"
+    )
 else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND",
@@ -208,6 +225,8 @@ else:
             "anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN"
         )
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DEV_MAILBOX_DIR))
+# Absolute links in emails (unsubscribe) start with this.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rapport <rapport@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]: ANYMAIL_POSTMARK_SERVER_TOKEN,

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("contacts.urls")),
     path("jobs/", include("jobs.urls")),
+    path("", include("followups.views")),
+    path("webhooks/anymail/", include("followups.webhooks")),
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("crm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

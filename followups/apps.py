@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class FollowupsConfig(AppConfig):
     name = "followups"
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from followups import panels, services
+        from followups import tracking as delivery
+        from relationships.services import handoff_mover_register
+
+        tracking.connect(delivery.tracking_received, dispatch_uid="followups.tracking")
+        handoff_mover_register("followups", services.followups_handoff_move)
+        panels.panels_register()

@@ -59,6 +59,11 @@ def test_bench_smoke_reports_every_figure(tmp_path):
         "contact list, 4 connections",
         "web worker peak memory",
         "import of 100 contacts with dedupe",
+        "planners, 100 due status updates",
+        "relay, messages per second (1 worker)",
+        "relay, messages per second (2 workers)",
+        "planned and sent, 100 status updates (2 workers)",
+        "worker peak memory",
     ]
     missing = [name for name in expected if name not in figures]
     assert missing == []

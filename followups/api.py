@@ -1,0 +1,281 @@
+"""The API of follow-through under /api/v1/ (see crm/api_urls.py): follow-ups (CRUD, complete,
+snooze), messages in the outbox (list, preview, edit, send now, skip) and the policy.
+
+What a user may see is enforced in the queryset (followups.selectors: their own, or everyone's
+for managers and admins); what they may change, by the services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from contacts.api_support import ApiViewSet, KeysetPagination, NamedChoiceField, service_errors
+from contacts.models import Contact
+from followups import selectors, services
+from followups.models import FollowUp, Message, MessageKind, Policy
+from jobs.models import Candidacy, Job
+
+# --- serializers ---------------------------------------------------------------------------------
+
+
+FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, **FOLLOWUP_KIND)
+    reason = NamedChoiceField(
+        read_only=True, choices=FollowUp.Reason.choices, enum_name="FollowUpReason"
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id", "owner", "contact", "contact_name", "job", "candidacy", "message", "kind",
+            "reason", "summary", "due_at", "snooze_count", "completed_at", "outcome",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FollowUpCreateSerializer(serializers.Serializer):
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+    summary = serializers.CharField(max_length=300)
+    kind = NamedChoiceField(default=FollowUp.Kind.CALL, **FOLLOWUP_KIND)
+    due_at = serializers.DateTimeField()
+    job = serializers.PrimaryKeyRelatedField(queryset=Job.objects.all(), required=False)
+    candidacy = serializers.PrimaryKeyRelatedField(queryset=Candidacy.objects.all(), required=False)
+
+
+class FollowUpUpdateSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=300, required=False)
+    kind = NamedChoiceField(required=False, **FOLLOWUP_KIND)
+    due_at = serializers.DateTimeField(required=False)
+
+
+class FollowUpCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=2000)
+
+
+class FollowUpSnoozeSerializer(serializers.Serializer):
+    until = serializers.DateTimeField()
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, choices=MessageKind.choices, enum_name="MessageKind")
+    status = NamedChoiceField(
+        read_only=True, choices=Message.Status.choices, enum_name="MessageStatus"
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "kind", "owner", "contact", "contact_name", "job", "candidacy", "recipient",
+            "status", "send_after", "deadline", "sent_at", "attempts", "last_error",
+            "skip_reason", "edited", "personal_note", "esp_message_id", "idempotency_key",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MessagePreviewSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+
+
+class MessageEditSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=300)
+    text = serializers.CharField()
+    html = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MessageSkipSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Policy
+        fields = [
+            "update_cadence_days", "review_window_hours", "closure_undo_minutes",
+            "closure_deadline_hours", "digest_cadence_days", "chase_client_days", "max_attempts",
+        ]  # fmt: skip
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+class FollowUpPagination(KeysetPagination):
+    ordering = ("due_at", "id")
+
+
+@extend_schema(tags=["follow-ups"])
+class FollowUpViewSet(ApiViewSet):
+    """Follow-ups: yours (managers and admins see everyone's), soonest first. `?open=true` lists
+    only those not done yet."""
+
+    serializer_class = FollowUpSerializer
+    pagination_class = FollowUpPagination
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        followups = selectors.followup_list(user=self.request.user)
+        if self.request.query_params.get("open") == "true":
+            followups = followups.open()
+        return followups
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(FollowUpSerializer(self.get_object()).data)
+
+    @extend_schema(request=FollowUpCreateSerializer, responses={201: FollowUpSerializer})
+    def create(self, request: Request) -> Response:
+        given = FollowUpCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            followup = services.followup_create(owner=request.user, **given.validated_data)
+        return Response(FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FollowUpUpdateSerializer, responses=FollowUpSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        followup = self.get_object()
+        given = FollowUpUpdateSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            followup = services.followup_update(
+                followup=followup, user=request.user, **given.validated_data
+            )
+        return Response(FollowUpSerializer(followup).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        followup = self.get_object()
+        with service_errors():
+            services.followup_delete(followup=followup, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=FollowUpCompleteSerializer, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        followup = self.get_object()
+        given = FollowUpCompleteSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            followup = services.followup_complete(
+                followup=followup, user=request.user, outcome=given.validated_data["outcome"]
+            )
+        return Response(FollowUpSerializer(followup).data)
+
+    @extend_schema(request=FollowUpSnoozeSerializer, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def snooze(self, request: Request, pk: str) -> Response:
+        followup = self.get_object()
+        given = FollowUpSnoozeSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            followup = services.followup_snooze(
+                followup=followup, user=request.user, until=given.validated_data["until"]
+            )
+        return Response(FollowUpSerializer(followup).data)
+
+
+class MessagePagination(KeysetPagination):
+    ordering = ("-send_after", "-id")
+
+
+@extend_schema(tags=["messages"])
+class MessageViewSet(ApiViewSet):
+    """The outbox: messages sent on your behalf (managers and admins: everyone's), latest
+    first. `?status=scheduled` lists what is about to go out."""
+
+    serializer_class = MessageSerializer
+    pagination_class = MessagePagination
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        messages = selectors.message_list(user=self.request.user)
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Message.Status.values:
+                raise exceptions.ValidationError({"status": [f"“{wanted}” is not a status."]})
+            messages = messages.filter(status=wanted)
+        return messages
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(MessageSerializer(self.get_object()).data)
+
+    @extend_schema(responses=MessagePreviewSerializer)
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str) -> Response:
+        rendered = selectors.message_preview(message=self.get_object())
+        return Response({"subject": rendered.subject, "text": rendered.text, "html": rendered.html})
+
+    @extend_schema(request=MessageEditSerializer, responses=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def edit(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        given = MessageEditSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            message = services.message_edit(
+                message=message, user=request.user, **given.validated_data
+            )
+        return Response(MessageSerializer(message).data)
+
+    @extend_schema(request=None, responses=MessageSerializer)
+    @action(detail=True, methods=["post"], url_path="send-now")
+    def send_now(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        with service_errors():
+            message = services.message_send_now(message=message, user=request.user)
+        return Response(MessageSerializer(message).data)
+
+    @extend_schema(request=MessageSkipSerializer, responses=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def skip(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        given = MessageSkipSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            message = services.message_skip(
+                message=message, user=request.user, reason=given.validated_data["reason"]
+            )
+        return Response(MessageSerializer(message).data)
+
+
+@extend_schema(tags=["policy"])
+class PolicyViewSet(ApiViewSet):
+    """The agency's follow-through policy: everyone reads it, admins change it."""
+
+    serializer_class = PolicySerializer
+    pagination_class = None
+
+    def list(self, request: Request) -> Response:
+        return Response(PolicySerializer(Policy.current()).data)
+
+    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    @action(detail=False, methods=["patch"], url_path="current")
+    def change(self, request: Request) -> Response:
+        given = PolicySerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            policy = services.policy_update(user=request.user, **given.validated_data)
+        return Response(PolicySerializer(policy).data)
+
+
+router = SimpleRouter(use_regex_path=False)
+router.register("followups", FollowUpViewSet, basename="api-followup")
+router.register("messages", MessageViewSet, basename="api-message")
+router.register("policy", PolicyViewSet, basename="api-policy")
+
+urlpatterns = router.urls

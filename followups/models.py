@@ -1,0 +1,386 @@
+"""Follow-through (DESIGN.md §4): follow-ups for recruiters, policies, message templates, the
+outbox and its delivery tracking, and the suppression list.
+
+Obligations are derived from the state of the database by the planners (followups.planners),
+each row carrying a unique idempotency key, so planning twice creates nothing twice.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.models import Contact
+from crm.models import TimestampedModel
+from jobs.models import Candidacy, Job
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> "FollowUpQuerySet":
+        return self.filter(completed_at__isnull=True)
+
+    def owned_by(self, user) -> "FollowUpQuerySet":
+        return self.filter(owner=user)
+
+
+class FollowUp(TimestampedModel):
+    """Something a recruiter owes a contact: a call, an email, a meeting or a to-do."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        EMAIL = "email", "Email"
+        MEETING = "meeting", "Meeting"
+        TODO = "todo", "To-do"
+
+    class Reason(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        RELATIONSHIP_CADENCE = "relationship_cadence", "Relationship cadence"
+        CALL_INSTEAD = "call_instead", "Call instead of an undeliverable email"
+        CHASE_CLIENT = "chase_client", "Chase the client for a decision"
+        HANDOFF = "handoff", "Handoff"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="followups")
+    job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    candidacy = models.ForeignKey(
+        Candidacy, null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    # The undeliverable message a "call instead" follow-up replaces.
+    message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CALL)
+    reason = models.CharField(max_length=24, choices=Reason.choices, default=Reason.MANUAL)
+    summary = models.CharField(max_length=300)
+    due_at = models.DateTimeField()
+    snooze_count = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["owner", "due_at", "id"],
+                condition=Q(completed_at__isnull=True),
+                name="followups_open_owner_due",
+            ),
+            models.Index(
+                fields=["contact", "owner"],
+                condition=Q(completed_at__isnull=True),
+                name="followups_open_contact",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""),
+                name="followups_followup_summary",
+                violation_error_message="A follow-up needs a summary.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.contact_id}: {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class Policy(models.Model):
+    """The agency's follow-through defaults: one row (pk 1), edited by admins."""
+
+    update_cadence_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days without a candidate-facing touch before a status update."
+    )
+    review_window_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="Hours a recruiter has to edit or skip an automatic update."
+    )
+    closure_undo_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="Minutes after a decision before its closure notice leaves."
+    )
+    closure_deadline_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="Hours after a decision by which the closure notice must be sent."
+    )
+    digest_cadence_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days between two digests to a client."
+    )
+    chase_client_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Days a candidacy may wait for the client before we chase them."
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        default=5, help_text="Send attempts before a message fails into a call."
+    )
+
+    class Meta:
+        verbose_name_plural = "policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="followups_policy_singleton"),
+            models.CheckConstraint(
+                condition=Q(update_cadence_days__gte=1)
+                & Q(digest_cadence_days__gte=1)
+                & Q(chase_client_days__gte=1)
+                & Q(max_attempts__gte=1),
+                name="followups_policy_positive",
+                violation_error_message="Cadences, thresholds and attempts are at least 1.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Follow-through policy"
+
+    @classmethod
+    def current(cls) -> "Policy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+    @property
+    def review_window(self) -> timedelta:
+        return timedelta(hours=self.review_window_hours)
+
+    @property
+    def closure_undo(self) -> timedelta:
+        return timedelta(minutes=self.closure_undo_minutes)
+
+    @property
+    def closure_deadline(self) -> timedelta:
+        return timedelta(hours=self.closure_deadline_hours)
+
+
+class JobPolicy(models.Model):
+    """A job's overrides of the policy; blank means the agency's default."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="followup_policy")
+    update_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    digest_cadence_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    chase_client_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "job policy"
+        verbose_name_plural = "job policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(update_cadence_days__isnull=True) | Q(update_cadence_days__gte=1))
+                & (Q(digest_cadence_days__isnull=True) | Q(digest_cadence_days__gte=1))
+                & (Q(chase_client_days__isnull=True) | Q(chase_client_days__gte=1)),
+                name="followups_jobpolicy_positive",
+                violation_error_message="Cadences and thresholds are at least 1 day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy for job {self.job_id}"
+
+
+class MessageKind(models.TextChoices):
+    STATUS_UPDATE = "status_update", "Status update"
+    CLOSURE = "closure", "Closure notice"
+    CLIENT_DIGEST = "client_digest", "Client digest"
+    JOB_CLOSED = "job_closed", "Job closed (to the client)"
+    INTRODUCTION = "introduction", "Introduction of a new recruiter"
+
+
+# Promises to a person: when one cannot be delivered, the recruiter calls instead.
+OBLIGATION_KINDS = frozenset({MessageKind.STATUS_UPDATE, MessageKind.CLOSURE})
+# Bulk-ish messages that carry one-click unsubscribe headers (RFC 8058).
+UNSUBSCRIBABLE_KINDS = frozenset({MessageKind.STATUS_UPDATE, MessageKind.CLIENT_DIGEST})
+
+
+class MessageTemplate(TimestampedModel):
+    """The words of one kind of message, with merge fields like {{ first_name }}."""
+
+    kind = models.CharField(max_length=16, choices=MessageKind.choices, unique=True)
+    subject = models.CharField(max_length=300)
+    text = models.TextField(help_text="Plain text body.")
+    html = models.TextField(blank=True, help_text="HTML body; blank sends plain text only.")
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        from followups.rendering import merge_fields_unknown
+
+        errors = {}
+        for field in ("subject", "text", "html"):
+            unknown = merge_fields_unknown(getattr(self, field))
+            if unknown:
+                names = ", ".join("{{ %s }}" % name for name in unknown)  # noqa: UP031
+                errors[field] = f"Unknown merge field: {names}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class MessageQuerySet(models.QuerySet):
+    def pending(self) -> "MessageQuerySet":
+        return self.filter(status__in=Message.PENDING_STATUSES)
+
+
+class Message(TimestampedModel):
+    """One outgoing email, in the outbox first (DESIGN.md §4).
+
+    Planned rows keep their template and context (contact, job, candidacy); subject and bodies
+    are rendered when the message leaves, unless the recruiter edited them (`edited`)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+        SKIPPED = "skipped", "Skipped"
+        SUPPRESSED = "suppressed", "Suppressed"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+
+    PENDING_STATUSES = frozenset({Status.SCHEDULED, Status.QUEUED, Status.SENDING})
+    UNDELIVERABLE_STATUSES = frozenset(
+        {Status.SUPPRESSED, Status.FAILED, Status.BOUNCED, Status.COMPLAINED}
+    )
+    # Tracking only moves a message forward along this order (DESIGN.md §4).
+    PROGRESS = {
+        Status.SENT: 1,
+        Status.DELIVERED: 2,
+        Status.BOUNCED: 3,
+        Status.COMPLAINED: 4,
+    }
+
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    # The recruiter the message goes out on behalf of.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
+    job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    candidacy = models.ForeignKey(
+        Candidacy, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    recipient = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    edited = models.BooleanField(
+        default=False, help_text="The recruiter wrote the words: they are sent as they are."
+    )
+    personal_note = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    send_after = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    esp_message_id = models.CharField(max_length=200, blank=True)
+    skip_reason = models.TextField(blank=True)
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["send_after", "id"]
+        indexes = [
+            models.Index(
+                fields=["send_after", "id"],
+                condition=Q(status="scheduled"),
+                name="followups_msg_due",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="followups_msg_sending",
+            ),
+            models.Index(
+                fields=["owner", "send_after"],
+                condition=Q(status__in=["scheduled", "queued", "sending"]),
+                name="followups_msg_owner_pending",
+            ),
+            models.Index(
+                fields=["candidacy", "kind"],
+                condition=Q(candidacy__isnull=False),
+                name="followups_msg_candidacy",
+            ),
+            models.Index(
+                fields=["esp_message_id"],
+                condition=~Q(esp_message_id=""),
+                name="followups_msg_esp_id",
+            ),
+            models.Index(fields=["contact", "-send_after"], name="followups_msg_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.contact_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING_STATUSES
+
+    @property
+    def is_obligation(self) -> bool:
+        return self.kind in OBLIGATION_KINDS
+
+
+class Suppression(models.Model):
+    """An address we never email again."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained (marked as spam)"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        MANUAL = "manual", "Added by hand"
+
+    email = models.CharField(max_length=254, unique=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.reason})"
+
+
+class TrackingEvent(models.Model):
+    """One delivery event from the ESP's webhook, kept once (by event id)."""
+
+    event_id = models.CharField(max_length=200, unique=True)
+    event_type = models.CharField(max_length=32)
+    esp_message_id = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    recipient = models.CharField(max_length=254, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"

@@ -1,0 +1,82 @@
+"""Reads of follow-through shared by the pages and the API; each a constant number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from followups.content import render_list
+from followups.models import FollowUp, Message
+from followups.rendering import Rendered
+
+AGENDA_LIMIT = 20
+
+
+def followup_list(*, user: User) -> QuerySet[FollowUp]:
+    """Follow-ups the user may see: their own; a manager's or admin's, everyone's."""
+    followups = FollowUp.objects.select_related("contact", "owner", "job")
+    return followups if user.is_manager else followups.filter(owner=user)
+
+
+def followup_get(*, user: User, pk: int) -> FollowUp:
+    return get_object_or_404(followup_list(user=user), pk=pk)
+
+
+@dataclass
+class Agenda:
+    overdue: list[FollowUp]
+    today: list[FollowUp]
+    upcoming: list[FollowUp]
+
+
+def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
+    """The user's open follow-ups: overdue (due before now), later today, and the next week."""
+    now = now or timezone.now()
+    start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    end_of_today = start_of_today + timedelta(days=1)
+    rows = list(
+        FollowUp.objects.open()
+        .filter(owner=user, due_at__lt=end_of_today + timedelta(days=7))
+        .select_related("contact", "job")
+        .order_by("due_at", "id")[: AGENDA_LIMIT * 3]
+    )
+    return Agenda(
+        overdue=[f for f in rows if f.due_at < now][:AGENDA_LIMIT],
+        today=[f for f in rows if now <= f.due_at < end_of_today][:AGENDA_LIMIT],
+        upcoming=[f for f in rows if f.due_at >= end_of_today][:AGENDA_LIMIT],
+    )
+
+
+def message_list(*, user: User) -> QuerySet[Message]:
+    messages = Message.objects.select_related("contact", "owner", "job", "candidacy")
+    return messages if user.is_manager else messages.filter(owner=user)
+
+
+def message_get(*, user: User, pk: int) -> Message:
+    return get_object_or_404(
+        Message.objects.select_related("contact", "owner", "job__organization", "candidacy")
+        if user.is_manager
+        else Message.objects.select_related(
+            "contact", "owner", "job__organization", "candidacy"
+        ).filter(owner=user),
+        pk=pk,
+    )
+
+
+def message_outgoing_list(*, user: User, limit: int = AGENDA_LIMIT) -> list[Message]:
+    """Messages about to go out on the user's behalf, soonest first."""
+    return list(
+        Message.objects.filter(owner=user, status=Message.Status.SCHEDULED)
+        .select_related("contact", "job")
+        .order_by("send_after", "id")[:limit]
+    )
+
+
+def message_preview(*, message: Message) -> Rendered:
+    """What the message says if it left now (or what it said, once sent)."""
+    if message.status in (Message.Status.SENT, Message.Status.DELIVERED) or message.edited:
+        return Rendered(message.subject, message.text, message.html)
+    return render_list([message])[0]

@@ -1,0 +1,390 @@
+"""Writes to follow-through: follow-ups, messages in the outbox, templates, policies,
+suppressions and unsubscribes. Keyword-only, atomic, validated (STYLE.md)."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from contacts import services as contact_services
+from contacts.models import Contact
+from followups.models import (
+    OBLIGATION_KINDS,
+    FollowUp,
+    Message,
+    MessageKind,
+    MessageTemplate,
+    Policy,
+    Suppression,
+)
+from followups.permissions import can_change_followup, can_change_message
+from jobs import services as job_services
+from jobs.models import Candidacy, Job
+from relationships.models import Handoff, Interaction
+from relationships.services import interaction_log
+
+# --- follow-ups ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def followup_create(
+    *,
+    owner: User,
+    contact: Contact,
+    due_at: datetime,
+    summary: str,
+    kind: str = FollowUp.Kind.CALL,
+    reason: str = FollowUp.Reason.MANUAL,
+    job: Job | None = None,
+    candidacy: Candidacy | None = None,
+) -> FollowUp:
+    followup = FollowUp(
+        owner=owner,
+        contact=contact,
+        due_at=due_at,
+        summary=summary.strip(),
+        kind=kind,
+        reason=reason,
+        job=job,
+        candidacy=candidacy,
+    )
+    followup.full_clean()
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    followup: FollowUp,
+    user: User,
+    summary: str | None = None,
+    kind: str | None = None,
+    due_at: datetime | None = None,
+) -> FollowUp:
+    if not can_change_followup(user, followup):
+        raise PermissionDenied("Only the owner, a manager or an admin changes this follow-up.")
+    if summary is not None:
+        followup.summary = summary.strip()
+    if kind is not None:
+        followup.kind = kind
+    if due_at is not None:
+        followup.due_at = due_at
+    followup.full_clean()
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def followup_delete(*, followup: FollowUp, user: User) -> None:
+    if not can_change_followup(user, followup):
+        raise PermissionDenied("Only the owner, a manager or an admin deletes this follow-up.")
+    followup.delete()
+
+
+@transaction.atomic
+def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> FollowUp:
+    """Done: the outcome goes on the contact's timeline (a call or meeting is a touch, which
+    moves the relationship's clock and, for a candidacy, its candidate-facing touch)."""
+    if not can_change_followup(user, followup):
+        raise PermissionDenied("Only the owner, a manager or an admin completes this follow-up.")
+    followup = FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
+    if not followup.is_open:
+        raise ValidationError({"outcome": "This follow-up is already done."})
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError({"outcome": "Say how it went: the outcome goes on the timeline."})
+    now = timezone.now()
+    followup.completed_at = now
+    followup.outcome = outcome
+    followup.save(update_fields=["completed_at", "outcome", "updated_at"])
+    kind = {
+        FollowUp.Kind.CALL: Interaction.Kind.CALL,
+        FollowUp.Kind.EMAIL: Interaction.Kind.EMAIL,
+        FollowUp.Kind.MEETING: Interaction.Kind.MEETING,
+    }.get(followup.kind, Interaction.Kind.NOTE)
+    interaction_log(
+        contact=followup.contact,
+        kind=kind,
+        summary=f"{followup.summary}: {outcome}"[:300],
+        body=outcome,
+        recruiter=user,
+        occurred_at=now,
+    )
+    # Chasing the client is not a touch with the candidate.
+    if (
+        followup.candidacy_id
+        and kind in Interaction.TOUCH_KINDS
+        and followup.reason != FollowUp.Reason.CHASE_CLIENT
+    ):
+        job_services.candidacy_candidate_touch_record(candidacy_ids=[followup.candidacy_id], at=now)
+    return followup
+
+
+@transaction.atomic
+def followup_snooze(*, followup: FollowUp, user: User, until: datetime) -> FollowUp:
+    if not can_change_followup(user, followup):
+        raise PermissionDenied("Only the owner, a manager or an admin snoozes this follow-up.")
+    if not followup.is_open:
+        raise ValidationError({"until": "This follow-up is already done."})
+    if until <= timezone.now():
+        raise ValidationError({"until": "Snooze until a moment in the future."})
+    followup.due_at = until
+    followup.snooze_count += 1
+    followup.save(update_fields=["due_at", "snooze_count", "updated_at"])
+    return followup
+
+
+CALL_INSTEAD_SQL = """
+INSERT INTO followups_followup (
+    created_at, updated_at, owner_id, contact_id, job_id, candidacy_id, message_id, kind, reason,
+    summary, due_at, snooze_count, completed_at, outcome, idempotency_key)
+SELECT %(now)s, %(now)s, m.owner_id, m.contact_id, m.job_id, m.candidacy_id, m.id, 'call',
+    'call_instead',
+    left('Call ' || trim(ct.first_name || ' ' || ct.last_name) || ' instead: the '
+        || CASE m.kind WHEN 'closure' THEN 'closure notice' ELSE 'status update' END
+        || ' could not be emailed (' || CASE WHEN m.skip_reason <> '' THEN m.skip_reason
+        ELSE m.status END || ')', 300),
+    %(now)s, 0, NULL, '', 'call_instead:' || m.id
+FROM followups_message m
+JOIN contacts_contact ct ON ct.id = m.contact_id
+WHERE m.kind = ANY(%(kinds)s) AND m.status = ANY(%(statuses)s) AND NOT ct.do_not_contact
+  {only}
+  AND NOT EXISTS (
+    SELECT 1 FROM followups_followup f WHERE f.idempotency_key = 'call_instead:' || m.id)
+ON CONFLICT (idempotency_key) DO NOTHING
+"""
+
+
+def call_instead_plan(*, now: datetime, message_ids: Iterable[int] | None = None) -> int:
+    """A "call instead" follow-up for every undeliverable obligation (a status update or closure
+    notice that was suppressed, failed, bounced or complained) that has none yet."""
+    params = {
+        "now": now,
+        "kinds": sorted(OBLIGATION_KINDS),
+        "statuses": sorted(Message.UNDELIVERABLE_STATUSES),
+    }
+    only = ""
+    if message_ids is not None:
+        params["ids"] = list(message_ids)
+        if not params["ids"]:
+            return 0
+        only = "AND m.id = ANY(%(ids)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(CALL_INSTEAD_SQL.format(only=only), params)
+        return cursor.rowcount
+
+
+# --- messages in the outbox ----------------------------------------------------------------------
+
+
+def _pending_message_locked(message: Message, user: User) -> Message:
+    if not can_change_message(user, message):
+        raise PermissionDenied("Only the sender, a manager or an admin changes this message.")
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.status != Message.Status.SCHEDULED:
+        raise ValidationError(
+            {"status": f"This message is {locked.get_status_display().lower()}: too late."}
+        )
+    return locked
+
+
+@transaction.atomic
+def message_edit(
+    *,
+    message: Message,
+    user: User,
+    subject: str,
+    text: str,
+    html: str = "",
+    personal_note: str | None = None,
+) -> Message:
+    """The recruiter's own words: sent as written (no merge fields are filled in)."""
+    message = _pending_message_locked(message, user)
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ValidationError({"subject": "A message needs a subject."})
+    if not text.strip():
+        raise ValidationError({"text": "A message needs a text."})
+    message.subject = subject
+    message.text = text
+    message.html = html
+    message.edited = True
+    if personal_note is not None:
+        message.personal_note = personal_note.strip()
+    message.full_clean()
+    message.save()
+    return message
+
+
+@transaction.atomic
+def message_note_set(*, message: Message, user: User, personal_note: str) -> Message:
+    message = _pending_message_locked(message, user)
+    message.personal_note = personal_note.strip()
+    message.save(update_fields=["personal_note", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def message_send_now(*, message: Message, user: User) -> Message:
+    """Skip the rest of the review window: the relay is kicked after commit."""
+    from followups import tasks
+
+    message = _pending_message_locked(message, user)
+    message.send_after = timezone.now()
+    message.save(update_fields=["send_after", "updated_at"])
+    transaction.on_commit(lambda: tasks.relay.delay())
+    return message
+
+
+@transaction.atomic
+def message_skip(*, message: Message, user: User, reason: str) -> Message:
+    """Don't send. A skipped status update is not a touch: the candidacy stays as quiet as it
+    was, and the next period plans the next update."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this message is skipped."})
+    message = _pending_message_locked(message, user)
+    message.status = Message.Status.SKIPPED
+    message.skip_reason = reason
+    message.skipped_by = user
+    message.save(update_fields=["status", "skip_reason", "skipped_by", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def message_introduction_schedule(
+    *, owner: User, contact: Contact, handoff: Handoff, personal_note: str = ""
+) -> Message:
+    """An email introducing the new recruiter after a handoff, through the outbox."""
+    message, _ = Message.objects.get_or_create(
+        idempotency_key=f"introduction:{handoff.pk}:{contact.pk}",
+        defaults={
+            "kind": MessageKind.INTRODUCTION,
+            "owner": owner,
+            "contact": contact,
+            "recipient": contact.primary_email,
+            "personal_note": personal_note.strip(),
+            "send_after": timezone.now(),
+        },
+    )
+    return message
+
+
+# --- templates and policy ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def template_save(*, kind: str, subject: str, text: str, html: str = "") -> MessageTemplate:
+    """Create or change a kind's template. An unknown merge field is refused (full_clean)."""
+    template = MessageTemplate.objects.filter(kind=kind).first() or MessageTemplate(kind=kind)
+    template.subject = " ".join(subject.split())
+    template.text = text
+    template.html = html
+    template.full_clean()
+    template.save()
+    return template
+
+
+POLICY_FIELDS = frozenset(
+    {
+        "update_cadence_days",
+        "review_window_hours",
+        "closure_undo_minutes",
+        "closure_deadline_hours",
+        "digest_cadence_days",
+        "chase_client_days",
+        "max_attempts",
+    }
+)
+
+
+@transaction.atomic
+def policy_update(*, user: User, **changes: int) -> Policy:
+    if not user.is_admin:
+        raise PermissionDenied("Only an admin changes the follow-through policy.")
+    unknown = set(changes) - POLICY_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a policy setting."))
+    policy = Policy.current()
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    return policy
+
+
+# --- suppression and unsubscribe -----------------------------------------------------------------
+
+
+def suppression_add(*, email: str, reason: str, message: Message | None = None) -> Suppression:
+    suppression, _ = Suppression.objects.get_or_create(
+        email=email.strip().lower(), defaults={"reason": reason, "message": message}
+    )
+    return suppression
+
+
+@transaction.atomic
+def contact_unsubscribe(*, contact: Contact) -> Contact:
+    """No more automatic emails: opted out, addresses suppressed, pending updates and digests
+    cancelled (their obligations become calls through the planners)."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.email_opt_out:
+        contact = contact_services.contact_update(contact=contact, email_opt_out=True)
+        interaction_log(
+            contact=contact,
+            kind=Interaction.Kind.NOTE,
+            direction=Interaction.Direction.INBOUND,
+            summary="Unsubscribed from automatic emails",
+        )
+    for email in contact.emails:
+        suppression_add(email=email, reason=Suppression.Reason.UNSUBSCRIBED)
+    now = timezone.now()
+    Message.objects.filter(contact=contact, status=Message.Status.SCHEDULED).update(
+        status=Message.Status.SUPPRESSED, skip_reason="unsubscribed", updated_at=now
+    )
+    call_instead_plan(
+        now=now,
+        message_ids=Message.objects.filter(
+            contact=contact, status=Message.Status.SUPPRESSED, skip_reason="unsubscribed"
+        ).values_list("pk", flat=True),
+    )
+    return contact
+
+
+# --- handoff -------------------------------------------------------------------------------------
+
+
+def followups_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
+    """Open follow-ups and scheduled messages about the handed-off contacts go to the new owner.
+    Registered with relationships' handoff movers in FollowupsConfig.ready()."""
+    now = timezone.now()
+    FollowUp.objects.open().filter(
+        owner_id=handoff.from_recruiter_id, contact_id__in=contact_ids
+    ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
+    Message.objects.filter(
+        owner_id=handoff.from_recruiter_id,
+        contact_id__in=contact_ids,
+        status=Message.Status.SCHEDULED,
+    ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
+
+
+@transaction.atomic
+def handoff_introductions_schedule(*, handoff: Handoff, user: User, personal_note: str = "") -> int:
+    """Introduce the new recruiter by email to every handed-off contact who can be emailed."""
+    if user.pk not in (handoff.performed_by_id, handoff.to_recruiter_id) and not user.is_manager:
+        raise PermissionDenied("Only who made the handoff, its new owner or a manager does this.")
+    contacts = Contact.objects.filter(
+        interactions__handoff=handoff, email_opt_out=False, do_not_contact=False
+    ).exclude(emails=[])
+    owner = handoff.to_recruiter
+    count = 0
+    for contact in contacts.distinct():
+        message_introduction_schedule(
+            owner=owner, contact=contact, handoff=handoff, personal_note=personal_note
+        )
+        count += 1
+    return count

@@ -1,0 +1,32 @@
+"""anymail's tracking webhooks under /webhooks/anymail/<esp>/tracking/.
+
+No login (an ESP cannot log in), but never unauthenticated: anymail checks the basic auth in
+ANYMAIL["WEBHOOK_SECRET"], and without a secret configured every call is refused here (anymail
+itself would only warn and accept)."""
+
+from functools import wraps
+
+from anymail import urls as anymail_urls
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseForbidden
+from django.urls import URLPattern, path
+
+app_name = "webhooks"
+
+
+def secret_required(view):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+            return HttpResponseForbidden("Webhooks are off: ANYMAIL_WEBHOOK_SECRET is not set.")
+        return view(request, *args, **kwargs)
+
+    return login_not_required(guarded)
+
+
+urlpatterns = [
+    path(str(pattern.pattern), secret_required(pattern.callback), name=pattern.name)
+    for pattern in anymail_urls.urlpatterns
+    if isinstance(pattern, URLPattern) and str(pattern.pattern).endswith("tracking/")
+]

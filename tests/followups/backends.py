@@ -1,0 +1,44 @@
+"""Email backends for the tests: anymail's test backend (only the ESP's network is faked), with
+scripted ESP errors, or recording every send to a file so another process can be checked."""
+
+import os
+import time
+from pathlib import Path
+
+import requests
+from anymail.backends.test import EmailBackend as AnymailTestBackend
+from anymail.exceptions import AnymailRequestsAPIError
+
+
+def esp_error(status: int, reason: str) -> AnymailRequestsAPIError:
+    """The error anymail raises when the ESP's API answers `status`."""
+    response = requests.Response()
+    response.status_code = status
+    response.reason = reason
+    response._content = b'{"message": "%s"}' % reason.encode()
+    return AnymailRequestsAPIError("ESP API call failed", response=response)
+
+
+class ScriptedBackend(AnymailTestBackend):
+    """Raises the exceptions queued in `failures` (one per send, in order), then sends."""
+
+    failures: list[Exception] = []
+
+    def post_to_esp(self, payload, message):
+        if ScriptedBackend.failures:
+            raise ScriptedBackend.failures.pop(0)
+        return super().post_to_esp(payload, message)
+
+
+class RecordingBackend(AnymailTestBackend):
+    """For a worker process: appends each sent message's key to RELAY_RECORD_FILE, after
+    sleeping RELAY_SEND_SECONDS (so a test can kill the worker in the middle of a batch)."""
+
+    def post_to_esp(self, payload, message):
+        time.sleep(float(os.environ.get("RELAY_SEND_SECONDS", "0")))
+        response = super().post_to_esp(payload, message)
+        with Path(os.environ["RELAY_RECORD_FILE"]).open("a") as record:
+            record.write(message.extra_headers["X-Rapport-Message"] + "\n")
+            record.flush()
+            os.fsync(record.fileno())
+        return response

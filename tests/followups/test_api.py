@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from followups.models import FollowUp, Message
+from followups.services import followup_create
+from relationships.models import Interaction
+from tests.factories import CandidacyFactory, ContactFactory, JobFactory
+
+
+@pytest.fixture
+def api(recruiter):
+    client = APIClient()
+    client.force_authenticate(recruiter)
+    return client
+
+
+def _message(owner, **fields):
+    candidacy = CandidacyFactory(job=JobFactory(owner=owner, title="Data lead"))
+    return Message.objects.create(
+        kind="status_update",
+        owner=owner,
+        contact=candidacy.contact,
+        job=candidacy.job,
+        candidacy=candidacy,
+        recipient=candidacy.contact.emails[0],
+        idempotency_key=f"status_update:{candidacy.pk}:x",
+        send_after=timezone.now() + timedelta(hours=4),
+        **fields,
+    )
+
+
+def test_create_complete_and_snooze_follow_ups(api, recruiter):
+    contact = ContactFactory()
+
+    created = api.post(
+        "/api/v1/followups/",
+        {"contact": contact.pk, "summary": "Call", "kind": "call", "due_at": "2099-01-01T09:00Z"},
+        format="json",
+    )
+    pk = created.json()["id"]
+    snoozed = api.post(f"/api/v1/followups/{pk}/snooze/", {"until": "2099-01-02T09:00Z"})
+    completed = api.post(f"/api/v1/followups/{pk}/complete/", {"outcome": "Left a voicemail"})
+
+    assert (created.status_code, snoozed.status_code, completed.status_code) == (201, 200, 200)
+    assert snoozed.json()["snooze_count"] == 1
+    assert completed.json()["outcome"] == "Left a voicemail"
+    assert Interaction.objects.get(contact=contact).summary == "Call: Left a voicemail"
+
+
+def test_follow_up_of_wrong_type_is_a_clear_error(api):
+    response = api.post(
+        "/api/v1/followups/", {"contact": "ana", "summary": "", "due_at": 5}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"contact", "summary", "due_at"}
+    assert FollowUp.objects.count() == 0
+
+
+def test_update_and_delete_a_follow_up(api, recruiter):
+    followup = followup_create(
+        owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
+    )
+
+    updated = api.patch(f"/api/v1/followups/{followup.pk}/", {"summary": "y"}, format="json")
+    deleted = api.delete(f"/api/v1/followups/{followup.pk}/")
+
+    assert (updated.status_code, updated.json()["summary"], deleted.status_code) == (200, "y", 204)
+    assert FollowUp.objects.count() == 0
+
+
+def test_other_recruiters_follow_ups_are_not_visible(api, other_recruiter):
+    followup = followup_create(
+        owner=other_recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
+    )
+
+    assert api.get(f"/api/v1/followups/{followup.pk}/").status_code == 404
+    assert api.get("/api/v1/followups/").json()["results"] == []
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_list_endpoints_query_count_is_constant(api, recruiter, django_assert_num_queries, rows):
+    for _ in range(rows):
+        followup_create(
+            owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
+        )
+        _message(recruiter)
+
+    with django_assert_num_queries(1):
+        followups = api.get("/api/v1/followups/")
+    with django_assert_num_queries(1):
+        messages = api.get("/api/v1/messages/?status=scheduled")
+
+    assert len(followups.json()["results"]) == len(messages.json()["results"]) == rows
+
+
+def test_message_preview_edit_skip_and_send_now(api, recruiter):
+    first, second = _message(recruiter), _message(recruiter)
+
+    preview = api.get(f"/api/v1/messages/{first.pk}/preview/")
+    edited = api.post(
+        f"/api/v1/messages/{first.pk}/edit/", {"subject": "News", "text": "Hi"}, format="json"
+    )
+    sent_now = api.post(f"/api/v1/messages/{first.pk}/send-now/")
+    skipped = api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "Called instead"})
+    too_late = api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "again"})
+
+    assert preview.json()["subject"] == "Your application for Data lead: an update"
+    assert (edited.json()["edited"], sent_now.status_code) == (True, 200)
+    assert (skipped.json()["status"], skipped.json()["skip_reason"]) == (
+        "skipped",
+        "Called instead",
+    )
+    assert too_late.status_code == 400
+    assert "too late" in too_late.json()["error"]["fields"]["status"][0]
+
+
+def test_policy_read_by_all_changed_by_admins(api, admin_user):
+    assert api.get("/api/v1/policy/").json()["update_cadence_days"] == 7
+    assert api.patch("/api/v1/policy/current/", {"max_attempts": 3}).status_code == 403
+    admin = APIClient()
+    admin.force_authenticate(admin_user)
+
+    response = admin.patch("/api/v1/policy/current/", {"max_attempts": 3}, format="json")
+
+    assert (response.status_code, response.json()["max_attempts"]) == (200, 3)
+
+
+def test_schema_lists_the_follow_through_endpoints(api):
+    response = api.get("/api/schema/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/api/v1/followups/{id}/complete/" in body
+    assert "/api/v1/messages/{id}/send-now/" in body

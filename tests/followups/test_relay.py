@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from followups.models import FollowUp, Message, MessageKind, Suppression
+from followups.planners import plan_all
+from followups.relay import messages_sweep, relay_batch
+from jobs.models import Candidacy
+from jobs.services import candidacy_close
+from relationships.models import Interaction
+from tests.factories import CandidacyFactory, ContactFactory, JobFactory, RelationshipFactory
+from tests.followups.backends import ScriptedBackend, esp_error
+from tests.followups.conftest import T0
+
+
+def _quiet_candidacy(clock, recruiter, **contact):
+    candidacy = CandidacyFactory(
+        job=JobFactory(owner=recruiter, title="Data lead"),
+        contact=ContactFactory(first_name="Ana", **contact),
+    )
+    RelationshipFactory(contact=candidacy.contact, owner=recruiter)
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    return candidacy
+
+
+def test_relay_sends_after_the_review_window_and_records_everything(clock, recruiter, outbox):
+    candidacy = _quiet_candidacy(clock, recruiter)
+    assert relay_batch(now=timezone.now()).claimed == 0
+    clock.shift(timedelta(hours=4))
+
+    result = relay_batch(now=timezone.now())
+
+    assert (result.claimed, result.sent) == (1, 1)
+    message = Message.objects.get()
+    assert message.status == Message.Status.SENT
+    assert message.sent_at == timezone.now()
+    assert message.esp_message_id == "0"
+    assert message.subject == "Your application for Data lead: an update"
+    assert "Hi Ana," in message.text
+    [email] = outbox
+    assert email.to == [candidacy.contact.emails[0]]
+    assert email.subject == message.subject
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert email.extra_headers["List-Unsubscribe"].startswith("<http://localhost:8000/unsubscribe/")
+    assert email.alternatives[0][1] == "text/html"
+    interaction = Interaction.objects.get(contact=candidacy.contact, kind="message")
+    assert interaction.summary == "Status update sent: Your application for Data lead: an update"
+    assert interaction.recruiter_id == recruiter.pk
+    candidacy.refresh_from_db()
+    assert candidacy.last_candidate_touch_at == timezone.now()
+    candidacy.contact.relationship.refresh_from_db()
+    assert candidacy.contact.relationship.last_touch_at == timezone.now()
+
+
+def test_contact_without_email_becomes_a_call(clock, recruiter, outbox):
+    candidacy = _quiet_candidacy(clock, recruiter, emails=[])
+    clock.shift(timedelta(hours=4))
+
+    relay_batch(now=timezone.now())
+
+    message = Message.objects.get()
+    assert (message.status, message.skip_reason) == ("suppressed", "no email address")
+    assert outbox == []
+    followup = FollowUp.objects.get()
+    assert (followup.reason, followup.kind, followup.owner_id, followup.candidacy_id) == (
+        "call_instead",
+        "call",
+        recruiter.pk,
+        candidacy.pk,
+    )
+    assert followup.summary == (
+        f"Call {candidacy.contact.full_name} instead: the status update could not be emailed "
+        "(no email address)"
+    )
+    plan_all(now=timezone.now())
+    assert FollowUp.objects.count() == 1
+
+
+def test_suppressed_address_is_not_emailed(clock, recruiter, outbox):
+    candidacy = _quiet_candidacy(clock, recruiter)
+    Suppression.objects.create(email=candidacy.contact.emails[0], reason="bounced")
+    clock.shift(timedelta(hours=4))
+
+    relay_batch(now=timezone.now())
+
+    assert Message.objects.get().status == "suppressed"
+    assert outbox == []
+    assert FollowUp.objects.filter(reason="call_instead").count() == 1
+
+
+def test_transient_esp_error_retries_with_backoff(clock, recruiter, outbox):
+    _quiet_candidacy(clock, recruiter)
+    clock.shift(timedelta(hours=4))
+    ScriptedBackend.failures = [esp_error(503, "Service Unavailable")]
+
+    first = relay_batch(now=timezone.now())
+
+    message = Message.objects.get()
+    assert (first.retried, message.status, message.attempts) == (1, "scheduled", 1)
+    assert message.send_after == timezone.now() + timedelta(seconds=30)
+    assert "ESP API response 503 (Service Unavailable)" in message.last_error
+    clock.shift(timedelta(seconds=31))
+
+    second = relay_batch(now=timezone.now())
+
+    message.refresh_from_db()
+    assert (second.sent, message.status, message.attempts) == (1, "sent", 2)
+    assert len(outbox) == 1
+    assert FollowUp.objects.count() == 0
+
+
+def test_permanent_esp_error_fails_into_a_call(clock, recruiter, outbox):
+    candidacy = _quiet_candidacy(clock, recruiter)
+    clock.shift(timedelta(hours=4))
+    ScriptedBackend.failures = [esp_error(422, "Unprocessable Entity")]
+
+    result = relay_batch(now=timezone.now())
+
+    message = Message.objects.get()
+    assert (result.failed, message.status, message.attempts) == (1, "failed", 1)
+    followup = FollowUp.objects.get()
+    assert (followup.reason, followup.message_id, followup.contact_id) == (
+        "call_instead",
+        message.pk,
+        candidacy.contact_id,
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.last_candidate_touch_at is None
+
+
+def test_transient_errors_past_max_attempts_fail(clock, recruiter, outbox):
+    _quiet_candidacy(clock, recruiter)
+    clock.shift(timedelta(hours=4))
+    ScriptedBackend.failures = [esp_error(500, "Internal Server Error") for _ in range(5)]
+
+    for _ in range(5):
+        relay_batch(now=timezone.now())
+        clock.shift(timedelta(hours=1))
+
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("failed", 5)
+    assert FollowUp.objects.filter(reason="call_instead").count() == 1
+
+
+def test_status_update_for_a_closed_candidacy_is_cancelled(clock, recruiter, outbox):
+    candidacy = _quiet_candidacy(clock, recruiter)
+    candidacy_close(
+        candidacy=Candidacy.objects.get(pk=candidacy.pk), outcome="not_a_fit", user=None
+    )
+    clock.shift(timedelta(hours=4))
+
+    relay_batch(now=timezone.now())
+
+    update = Message.objects.get(kind=MessageKind.STATUS_UPDATE)
+    assert (update.status, update.skip_reason) == ("cancelled", "the candidacy is closed")
+
+
+def test_sweeper_returns_messages_stuck_in_sending_after_the_lease(clock, recruiter, outbox):
+    _quiet_candidacy(clock, recruiter)
+    clock.shift(timedelta(hours=4))
+    Message.objects.update(status="sending", claimed_at=timezone.now(), attempts=1)
+    assert messages_sweep(now=timezone.now() + timedelta(minutes=4)) == 0
+
+    recovered = messages_sweep(now=timezone.now() + timedelta(minutes=6))
+
+    message = Message.objects.get()
+    assert (recovered, message.status, message.claimed_at) == (1, "scheduled", None)
+    assert relay_batch(now=timezone.now() + timedelta(minutes=6)).sent == 1
+
+
+def test_closure_notice_text_names_the_confidential_alias(clock, recruiter, outbox):
+    job = JobFactory(owner=recruiter, title="CTO", client_alias="A fintech in Berlin")
+    candidacy = CandidacyFactory(job=job, contact=ContactFactory(first_name="Ana"))
+    candidacy_close(candidacy=candidacy, outcome="rejected_by_client", user=recruiter)
+    plan_all(now=timezone.now())
+    clock.shift(timedelta(hours=1))
+
+    relay_batch(now=timezone.now())
+
+    [email] = outbox
+    assert "Thank you for your time on CTO at A fintech in Berlin." in email.body
+    assert "The client has decided not to go further with you." in email.body
+    assert job.organization.name not in email.body
+    assert T0 + timedelta(hours=1) == Message.objects.get().sent_at

@@ -1,0 +1,186 @@
+"""Follow-through end to end: a real Celery worker on the real broker runs the planners and the
+relay; the test moves the clock (time-machine for the rows it creates, `at` for the tasks, since
+the worker runs on the real clock). Emails go through anymail's test backend, recorded to a
+file by the worker (tests.followups.backends.RecordingBackend)."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from followups import tasks
+from followups.models import Message, MessageKind
+from followups.planners import plan_all
+from followups.relay import lease, messages_sweep, relay_batch
+from jobs.models import Candidacy
+from jobs.services import candidacy_close, job_close
+from relationships.models import Interaction
+from tests.factories import CandidacyFactory, ContactFactory, JobFactory
+from tests.followups.conftest import T0
+from tests.followups.workers import worker_start
+from tests.helpers import wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        started = worker_start(tmp_path_factory.mktemp("followups"), name="followups")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def clean_worker(worker):
+    worker.record_path.write_text("")
+    return worker
+
+
+def tick(worker, at) -> None:
+    """One minute of beat: the planners, then the relay, as of `at`."""
+    worker.send(tasks.plan, at=at.isoformat())
+    worker.send(tasks.relay, at=at.isoformat())
+    worker.drain()
+
+
+def test_quiet_candidacy_gets_exactly_one_update_per_cadence_period(clean_worker, recruiter):
+    with time_machine.travel(T0, tick=False):
+        candidacy = CandidacyFactory(job=JobFactory(owner=recruiter, title="Data lead"))
+
+    for hours in range(0, 23 * 24, 12):
+        tick(clean_worker, T0 + timedelta(hours=hours))
+
+    sent = list(
+        Message.objects.filter(kind=MessageKind.STATUS_UPDATE, status="sent")
+        .order_by("sent_at")
+        .values_list("idempotency_key", "sent_at")
+    )
+    # Due at 7 days (planned at the 168h tick, sent at 180h after the review window), then 7
+    # days after each touch: planned at 348h and 528h.
+    assert sent == [
+        (f"status_update:{candidacy.pk}:2026-03-09", T0 + timedelta(hours=180)),
+        (f"status_update:{candidacy.pk}:2026-03-16", T0 + timedelta(hours=360)),
+        (f"status_update:{candidacy.pk}:2026-03-24", T0 + timedelta(hours=540)),
+    ]
+    assert Message.objects.count() == 3
+    assert Counter(clean_worker.sent_keys()) == {key: 1 for key, _ in sent}
+    candidacy.refresh_from_db()
+    assert candidacy.last_candidate_touch_at == T0 + timedelta(hours=540)
+    assert Interaction.objects.filter(contact=candidacy.contact, kind="message").count() == 3
+
+
+def test_rejected_candidate_gets_one_closure_notice_after_undo_window_before_deadline(
+    clean_worker, recruiter
+):
+    with time_machine.travel(T0, tick=False):
+        candidacy = CandidacyFactory(job=JobFactory(owner=recruiter))
+        candidacy_close(candidacy=candidacy, outcome="rejected_by_client", user=recruiter)
+
+    for minutes in (0, 30, 59):
+        tick(clean_worker, T0 + timedelta(minutes=minutes))
+    assert Message.objects.get(kind=MessageKind.CLOSURE).status == "scheduled"
+    assert clean_worker.sent_keys() == []
+
+    for minutes in (61, 120, 24 * 60, 47 * 60, 49 * 60, 72 * 60):
+        tick(clean_worker, T0 + timedelta(minutes=minutes))
+
+    closure = Message.objects.get(kind=MessageKind.CLOSURE)
+    assert (closure.status, closure.sent_at) == ("sent", T0 + timedelta(minutes=61))
+    assert closure.sent_at < closure.deadline == T0 + timedelta(hours=48)
+    assert clean_worker.sent_keys() == [f"closure:{candidacy.pk}"]
+    assert Message.objects.count() == 1
+
+
+def test_closing_a_job_notifies_every_open_candidate_and_the_client(clean_worker, recruiter):
+    hank = ContactFactory(first_name="Hank", roles=["hiring_manager"])
+    with time_machine.travel(T0, tick=False):
+        job = JobFactory(owner=recruiter, hiring_manager=hank)
+        candidacies = [CandidacyFactory(job=job) for _ in range(3)]
+        job_close(job=job, status="cancelled", user=recruiter, reason="Budget frozen")
+
+    for minutes in (0, 61, 120):
+        tick(clean_worker, T0 + timedelta(minutes=minutes))
+
+    expected = {f"closure:{c.pk}" for c in candidacies} | {f"job_closed:{job.pk}"}
+    assert Counter(clean_worker.sent_keys()) == dict.fromkeys(expected, 1)
+    recipients = set(Message.objects.filter(status="sent").values_list("contact_id", flat=True))
+    assert recipients == {c.contact_id for c in candidacies} | {hank.pk}
+    assert set(Candidacy.objects.values_list("outcome", flat=True)) == {"job_cancelled"}
+
+
+def test_client_digest_goes_out_weekly(clean_worker, recruiter):
+    hank = ContactFactory(first_name="Hank", roles=["hiring_manager"])
+    with time_machine.travel(T0, tick=False):
+        job = JobFactory(owner=recruiter, hiring_manager=hank, title="Data lead")
+        CandidacyFactory(job=job)
+
+    for days in range(0, 22):
+        tick(clean_worker, T0 + timedelta(days=days, minutes=1))
+
+    digests = list(
+        Message.objects.filter(kind=MessageKind.CLIENT_DIGEST)
+        .order_by("sent_at")
+        .values_list("status", "sent_at", "subject")
+    )
+    assert digests == [
+        ("sent", T0 + timedelta(days=days, minutes=1), "Data lead: this week's pipeline")
+        for days in (7, 14, 21)
+    ]
+    digest_sends = Counter(k for k in clean_worker.sent_keys() if k.startswith("digest:"))
+    assert digest_sends == {
+        f"digest:{job.pk}:2026-03-09": 1,
+        f"digest:{job.pk}:2026-03-16": 1,
+        f"digest:{job.pk}:2026-03-23": 1,
+    }
+
+
+def test_worker_killed_mid_batch_loses_nothing_and_resends_nothing_recorded_as_sent(
+    recruiter, tmp_path, settings, monkeypatch
+):
+    with time_machine.travel(T0, tick=False):
+        job = JobFactory(owner=recruiter)
+        for _ in range(30):
+            CandidacyFactory(job=job)
+    at = T0 + timedelta(days=7, hours=5)
+    plan_all(now=T0 + timedelta(days=7, minutes=1))
+    keys = set(Message.objects.values_list("idempotency_key", flat=True))
+    assert len(keys) == 30
+    killable = worker_start(
+        tmp_path,
+        name="followups-killed",
+        pool="solo",
+        RELAY_SEND_SECONDS="0.1",
+        FOLLOWUPS_RELAY_RECORD_EVERY="5",
+    )
+    try:
+        killable.send(tasks.relay, at=at.isoformat())
+        wait_until(
+            lambda: (
+                Message.objects.filter(status="sent").count() >= 10
+                and len(killable.sent_keys()) % 5 in (2, 3)
+            ),
+            timeout=60,
+            what="the relay to be in the middle of its batch",
+        )
+        killable.kill()
+    finally:
+        killable.stop()
+
+    recorded_sent = set(
+        Message.objects.filter(status="sent").values_list("idempotency_key", flat=True)
+    )
+    assert 10 <= len(recorded_sent) < 30
+    assert Message.objects.filter(status="sending").exists()  # in flight when it died
+    later = at + lease() + timedelta(seconds=1)
+    monkeypatch.setenv("RELAY_RECORD_FILE", str(killable.record_path))
+    settings.EMAIL_BACKEND = "tests.followups.backends.RecordingBackend"
+
+    assert messages_sweep(now=later) == 30 - len(recorded_sent)
+    relay_batch(now=later)
+
+    assert Message.objects.filter(status="sent").count() == 30
+    sends = Counter(killable.sent_keys())
+    assert set(sends) == keys
+    assert all(sends[key] == 1 for key in recorded_sent)
