@@ -9,8 +9,10 @@ class FollowupsConfig(AppConfig):
 
         from followups import panels, services
         from followups import tracking as delivery
+        from jobs.services import split_mover_register
         from relationships.services import handoff_mover_register
 
         tracking.connect(delivery.tracking_received, dispatch_uid="followups.tracking")
         handoff_mover_register("followups", services.followups_handoff_move)
+        split_mover_register("followups", services.followups_split_move)
         panels.panels_register()

@@ -98,6 +98,8 @@ def _not_sendable(message: Message, suppressed: set[str], now: datetime) -> tupl
         return Message.Status.CANCELLED, "the candidacy is closed"
     if message.kind == MessageKind.CLOSURE and candidacy and candidacy.is_open:
         return Message.Status.CANCELLED, "the decision was undone"
+    if message.kind == MessageKind.CLIENT_DIGEST and message.job and not message.job.is_active:
+        return Message.Status.CANCELLED, f"the job is {message.job.get_status_display().lower()}"
     if contact.do_not_contact:
         return Message.Status.SKIPPED, "do not contact"
     if not message.recipient:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -370,6 +371,24 @@ def followups_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
         contact_id__in=contact_ids,
         status=Message.Status.SCHEDULED,
     ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
+
+
+# --- split ---------------------------------------------------------------------------------------
+
+
+def followups_split_move(original: Job, job_a: Job, job_b: Job) -> None:
+    """After a split, scheduled messages about a routed candidacy name the job it moved to, and
+    the original's own digest (it is no longer open) is cancelled. Registered with jobs' split
+    movers in FollowupsConfig.ready()."""
+    now = timezone.now()
+    pending = Message.objects.filter(job_id=original.pk, status=Message.Status.SCHEDULED)
+    pending.filter(candidacy__isnull=False).update(
+        job_id=Subquery(Candidacy.objects.filter(pk=OuterRef("candidacy_id")).values("job_id")[:1]),
+        updated_at=now,
+    )
+    pending.filter(kind=MessageKind.CLIENT_DIGEST).update(
+        status=Message.Status.CANCELLED, skip_reason="the job was split", updated_at=now
+    )
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from jobs.services.jobs import (
     job_intake_update,
     job_open,
 )
-from jobs.services.splitting import job_split
+from jobs.services.splitting import job_split, split_mover_register
 
 __all__ = [
     "candidacy_add",
@@ -28,5 +28,6 @@ __all__ = [
     "job_handoff_move",
     "job_intake_update",
     "job_open",
+    "split_mover_register",
     "job_split",
 ]

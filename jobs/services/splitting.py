@@ -5,7 +5,7 @@ with them); one routed to both moves to A and gets a copy in B, with copies of i
 Stage changes keep the job they happened in, so reports on the original still count them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +34,17 @@ SIBLING_FIELDS = (
     "opened_at",
     "intake_signed_off_on",
 )
+
+
+# Later apps move their own open work to the new jobs (scheduled messages about a routed
+# candidacy): `mover(original, job_a, job_b)` runs inside the split's transaction, after every
+# candidacy has moved.
+SplitMover = Callable[[Job, Job, Job], None]
+_split_movers: dict[str, SplitMover] = {}
+
+
+def split_mover_register(name: str, mover: SplitMover) -> None:
+    _split_movers[name] = mover
 
 
 def _sibling_create(job: Job, title: str) -> Job:
@@ -140,4 +151,6 @@ def job_split(
     job.status = Job.Status.SPLIT
     job.closed_at = now
     job.save(update_fields=["status", "closed_at", "updated_at"])
+    for mover in _split_movers.values():
+        mover(job, job_a, job_b)
     return job_a, job_b

@@ -6,7 +6,7 @@ from followups.models import FollowUp, Message, MessageKind, Suppression
 from followups.planners import plan_all
 from followups.relay import messages_sweep, relay_batch
 from jobs.models import Candidacy
-from jobs.services import candidacy_close
+from jobs.services import candidacy_close, job_close
 from relationships.models import Interaction
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, RelationshipFactory
 from tests.followups.backends import ScriptedBackend, esp_error
@@ -183,3 +183,16 @@ def test_closure_notice_text_names_the_confidential_alias(clock, recruiter, outb
     assert "The client has decided not to go further with you." in email.body
     assert job.organization.name not in email.body
     assert T0 + timedelta(hours=1) == Message.objects.get().sent_at
+
+
+def test_digest_for_a_job_closed_before_it_leaves_is_cancelled(clock, recruiter, outbox):
+    job = JobFactory(owner=recruiter, hiring_manager=ContactFactory(roles=["hiring_manager"]))
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    job_close(job=job, status="filled", user=recruiter)
+
+    relay_batch(now=timezone.now())
+
+    digest = Message.objects.get(kind=MessageKind.CLIENT_DIGEST)
+    assert (digest.status, digest.skip_reason) == ("cancelled", "the job is filled")
+    assert [m.subject for m in outbox] == []
