@@ -1,5 +1,6 @@
 """The API of follow-through under /api/v1/ (see crm/api_urls.py): follow-ups (CRUD, complete,
-snooze), messages in the outbox (list, preview, edit, send now, skip) and the policy.
+snooze), messages in the outbox (list, preview, edit, send now, skip), the policy and a job's
+overrides of it.
 
 What a user may see is enforced in the queryset (followups.selectors: their own, or everyone's
 for managers and admins); what they may change, by the services."""
@@ -103,6 +104,14 @@ class PolicySerializer(serializers.ModelSerializer):
             "update_cadence_days", "review_window_hours", "closure_undo_minutes",
             "closure_deadline_hours", "digest_cadence_days", "chase_client_days", "max_attempts",
         ]  # fmt: skip
+
+
+class JobPolicySerializer(serializers.Serializer):
+    """A job's overrides; null follows the agency's policy."""
+
+    update_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    digest_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    chase_client_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -273,9 +282,41 @@ class PolicyViewSet(ApiViewSet):
         return Response(PolicySerializer(policy).data)
 
 
+@extend_schema(tags=["policy"])
+class JobPolicyViewSet(ApiViewSet):
+    """A job's overrides of the policy, by job id: everyone reads them; the job's owner, managers
+    and admins change them (PUT replaces all three; null follows the agency's policy)."""
+
+    serializer_class = JobPolicySerializer
+    pagination_class = None
+    lookup_url_kwarg = "job_id"
+
+    def _job(self, job_id: str) -> Job:
+        try:
+            return Job.objects.get(pk=int(job_id))
+        except (ValueError, Job.DoesNotExist) as error:
+            raise exceptions.NotFound(f"There is no job number {job_id}.") from error
+
+    def retrieve(self, request: Request, job_id: str) -> Response:
+        override = selectors.job_policy_get(job=self._job(job_id))
+        return Response(JobPolicySerializer(override or {}).data)
+
+    @extend_schema(request=JobPolicySerializer, responses=JobPolicySerializer)
+    def update(self, request: Request, job_id: str) -> Response:
+        job = self._job(job_id)
+        given = JobPolicySerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with service_errors():
+            override = services.job_policy_update(
+                job=job, user=request.user, **given.validated_data
+            )
+        return Response(JobPolicySerializer(override or {}).data)
+
+
 router = SimpleRouter(use_regex_path=False)
 router.register("followups", FollowUpViewSet, basename="api-followup")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("policy", PolicyViewSet, basename="api-policy")
+router.register("job-policies", JobPolicyViewSet, basename="api-job-policy")
 
 urlpatterns = router.urls

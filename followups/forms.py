@@ -50,3 +50,23 @@ class PolicyForm(BootstrapForm):
     @classmethod
     def for_policy(cls, policy: Policy) -> "PolicyForm":
         return cls(initial={name: getattr(policy, name) for name in cls.base_fields})
+
+
+class JobPolicyForm(BootstrapForm):
+    """A job's overrides; a blank field follows the agency's policy."""
+
+    update_cadence_days = forms.IntegerField(
+        min_value=1, required=False, label="Candidate update cadence (days)"
+    )
+    digest_cadence_days = forms.IntegerField(
+        min_value=1, required=False, label="Client digest cadence (days)"
+    )
+    chase_client_days = forms.IntegerField(
+        min_value=1, required=False, label="Chase the client after (days)"
+    )
+
+    @classmethod
+    def for_job_policy(cls, override) -> "JobPolicyForm":
+        if override is None:
+            return cls()
+        return cls(initial={name: getattr(override, name) for name in cls.base_fields})

@@ -1,6 +1,7 @@
-"""Follow-through's panels on "My day" (crm.panels.MY_DAY), registered by
-FollowupsConfig.ready(): the recruiter's follow-ups (overdue, today, upcoming) and the messages
-about to go out on their behalf. One query each."""
+"""Follow-through's panels, registered by FollowupsConfig.ready(): on "My day" (crm.panels.MY_DAY)
+the recruiter's follow-ups (overdue, today, upcoming) and the messages about to go out on their
+behalf, one query each; on the job page (jobs.panels.JOB_PAGE) the job's policy with its
+overrides and its next scheduled messages, three queries."""
 
 from typing import Any
 
@@ -9,6 +10,9 @@ from django.http import HttpRequest
 from crm.panels import MY_DAY, Panel
 from followups import selectors
 from followups.forms import FollowUpCompleteForm
+from jobs.models import Job
+from jobs.panels import JOB_PAGE
+from jobs.permissions import can_change_job
 
 
 def agenda_panel_context(request: HttpRequest, subject: Any = None) -> dict[str, Any]:
@@ -22,7 +26,17 @@ def outgoing_panel_context(request: HttpRequest, subject: Any = None) -> dict[st
     return {"messages_out": selectors.message_outgoing_list(user=request.user)}
 
 
+def job_panel_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    return {
+        "followthrough": selectors.job_followthrough(job=job),
+        "can_change_policy": can_change_job(request.user, job),
+    }
+
+
 def panels_register() -> None:
+    JOB_PAGE.register(
+        Panel("followthrough", "followups/partials/job_panel.html", job_panel_context, order=10)
+    )
     MY_DAY.register(
         Panel("followups", "followups/partials/agenda_panel.html", agenda_panel_context, order=10)
     )

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, Message
+from followups.models import FollowUp, JobPolicy, Message, Policy
 from followups.rendering import Rendered
+from jobs.models import Job
 
 AGENDA_LIMIT = 20
 
@@ -80,3 +81,42 @@ def message_preview(*, message: Message) -> Rendered:
     if message.status in (Message.Status.SENT, Message.Status.DELIVERED) or message.edited:
         return Rendered(message.subject, message.text, message.html)
     return render_list([message])[0]
+
+
+JOB_MESSAGES_LIMIT = 5
+JOB_POLICY_FIELDS = ("update_cadence_days", "digest_cadence_days", "chase_client_days")
+
+
+@dataclass
+class JobFollowThrough:
+    """A job's follow-through settings (its override or the agency's default, per setting) and
+    the next messages scheduled about it."""
+
+    settings: list[tuple[str, int, bool]]  # (setting, days, overridden)
+    override: JobPolicy | None
+    upcoming: list[Message]
+
+
+def job_policy_get(*, job: Job) -> JobPolicy | None:
+    return JobPolicy.objects.filter(job=job).first()
+
+
+def job_followthrough(*, job: Job) -> JobFollowThrough:
+    """Three queries: the policy, the job's override, its next scheduled messages."""
+    policy = Policy.current()
+    override = job_policy_get(job=job)
+    labels = {
+        "update_cadence_days": "Candidate updates every",
+        "digest_cadence_days": "Client digest every",
+        "chase_client_days": "Chase the client after",
+    }
+    settings = []
+    for name in JOB_POLICY_FIELDS:
+        own = getattr(override, name) if override else None
+        settings.append((labels[name], own or getattr(policy, name), own is not None))
+    upcoming = list(
+        Message.objects.filter(job=job, status=Message.Status.SCHEDULED)
+        .select_related("contact")
+        .order_by("send_after", "id")[:JOB_MESSAGES_LIMIT]
+    )
+    return JobFollowThrough(settings=settings, override=override, upcoming=upcoming)

@@ -15,6 +15,7 @@ from contacts.models import Contact
 from followups.models import (
     OBLIGATION_KINDS,
     FollowUp,
+    JobPolicy,
     Message,
     MessageKind,
     MessageTemplate,
@@ -24,6 +25,7 @@ from followups.models import (
 from followups.permissions import can_change_followup, can_change_message
 from jobs import services as job_services
 from jobs.models import Candidacy, Job
+from jobs.permissions import can_change_job
 from relationships.models import Handoff, Interaction
 from relationships.services import interaction_log
 
@@ -316,6 +318,32 @@ def policy_update(*, user: User, **changes: int) -> Policy:
     policy.full_clean()
     policy.save()
     return policy
+
+
+JOB_POLICY_FIELDS = frozenset({"update_cadence_days", "digest_cadence_days", "chase_client_days"})
+
+
+@transaction.atomic
+def job_policy_update(*, job: Job, user: User, **overrides: int | None) -> JobPolicy | None:
+    """Set a job's overrides of the policy (None follows the agency's default). With no override
+    left, the job's row goes: it follows the policy entirely. Returns the override or None."""
+    if not can_change_job(user, job):
+        raise PermissionDenied("Only the job's owner, a manager or an admin changes its policy.")
+    unknown = set(overrides) - JOB_POLICY_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Not a job policy setting."))
+    override = JobPolicy.objects.select_for_update().filter(job=job).first()
+    values = {name: overrides.get(name) for name in JOB_POLICY_FIELDS}
+    if all(value is None for value in values.values()):
+        if override is not None:
+            override.delete()
+        return None
+    override = override or JobPolicy(job=job)
+    for name, value in values.items():
+        setattr(override, name, value)
+    override.full_clean()
+    override.save()
+    return override
 
 
 # --- suppression and unsubscribe -----------------------------------------------------------------

@@ -5,7 +5,7 @@ login: the signed link is the credential)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,6 +20,7 @@ from followups.forms import (
     FollowUpCompleteForm,
     FollowUpForm,
     FollowUpSnoozeForm,
+    JobPolicyForm,
     MessageEditForm,
     MessageSkipForm,
     PolicyForm,
@@ -28,6 +29,8 @@ from followups.forms import (
 from followups.models import Message, MessageKind, MessageTemplate, Policy
 from followups.permissions import can_change_message
 from followups.rendering import MERGE_FIELDS, merge_fields_unknown
+from jobs.models import Job
+from jobs.permissions import can_change_job
 
 app_name = "followups"
 
@@ -308,6 +311,30 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def job_policy_edit(request: HttpRequest, job_pk: int) -> HttpResponse:
+    """A job's overrides of the policy: its owner, managers and admins."""
+    job = get_object_or_404(Job.objects.select_related("organization"), pk=job_pk)
+    if not can_change_job(request.user, job):
+        raise PermissionDenied("Only the job's owner, a manager or an admin changes its policy.")
+    if request.method == "POST":
+        form = JobPolicyForm(request.POST)
+    else:
+        form = JobPolicyForm.for_job_policy(selectors.job_policy_get(job=job))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.job_policy_update(job=job, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Follow-through policy for “{job.title}” saved.")
+            return redirect("jobs:job-detail", pk=job.pk)
+    context = {"form": form, "job": job, "policy": Policy.current()}
+    return render(
+        request, "followups/job_policy_form.html", context, status=400 if form.errors else 200
+    )
+
+
 # --- unsubscribe (no login: the signed token is the credential) ---------------------------------
 
 
@@ -347,5 +374,6 @@ urlpatterns = [
     path("followups/templates/preview", template_preview, name="template-preview"),
     path("followups/templates/<str:kind>/", template_edit, name="template-edit"),
     path("followups/policy/", policy_edit, name="policy"),
+    path("followups/policy/jobs/<int:job_pk>/", job_policy_edit, name="job-policy"),
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
 ]

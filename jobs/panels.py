@@ -1,7 +1,9 @@
 """Jobs' panels on the contact page and the pre-call brief (DESIGN.md §3), registered by
-JobsConfig.ready(). Both pages have a fixed query budget, so the panel costs no query there: it
-loads its list with htmx (jobs.views.contact_panel), and links to the same list as a page
-without JavaScript."""
+JobsConfig.ready(), and the job page's own registry (JOB_PAGE) for the apps to the right.
+
+The contact page and the brief have a fixed query budget, so the candidacies panel costs no query
+there: it loads its list with htmx (jobs.views.contact_panel), and links to the same list as a
+page without JavaScript."""
 
 from typing import Any
 
@@ -9,9 +11,12 @@ from django.http import HttpRequest
 
 from contacts.models import Contact
 from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
-from crm.panels import Panel
+from crm.panels import Panel, PanelRegistry
 
 CANDIDACIES = "candidacies"
+
+# The job page's side column: follow-through registers its policy and outgoing messages here.
+JOB_PAGE = PanelRegistry("job_page")
 
 
 def candidacies_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:

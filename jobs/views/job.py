@@ -13,6 +13,7 @@ from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.forms import FeedbackForm, IntakeForm, JobCloseForm, JobOpenForm
 from jobs.models import Job
+from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
 from jobs.views.common import job_change_check, job_or_404
 
@@ -39,6 +40,7 @@ def job_page_response(
         "can_change": can_change_job(request.user, job),
         "open_form": open_form or JobOpenForm(),
         "close_form": close_form or JobCloseForm(),
+        "panels": JOB_PAGE.render_list(request, job),
     }
     return render(request, "jobs/job_detail.html", context, status=status)
 
