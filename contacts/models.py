@@ -100,10 +100,10 @@ class Contact(TimestampedModel):
         indexes = [
             models.Index(fields=["sort_name", "id"], name="contacts_contact_sort"),
             models.Index(fields=["organization", "sort_name"], name="contacts_contact_org"),
-            GinIndex(fields=["emails"], name="contacts_contact_emails_gin"),
-            GinIndex(fields=["phone_keys"], name="contacts_contact_phones_gin"),
-            GinIndex(fields=["tags"], name="contacts_contact_tags_gin"),
-            GinIndex(fields=["roles"], name="contacts_contact_roles_gin"),
+            GinIndex(fields=["emails"], name="contacts_contact_emails_gin", fastupdate=False),
+            GinIndex(fields=["phone_keys"], name="contacts_contact_phones_gin", fastupdate=False),
+            GinIndex(fields=["tags"], name="contacts_contact_tags_gin", fastupdate=False),
+            GinIndex(fields=["roles"], name="contacts_contact_roles_gin", fastupdate=False),
             GinIndex(fields=["search_vector"], name="contacts_contact_search_gin"),
             models.Index(
                 fields=["linkedin_key"],
