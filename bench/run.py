@@ -446,6 +446,10 @@ def measure_follow_through(report: Report, database: str, count: int, env: dict)
     scaled = 60 * count / 100_000
     total = got["plan_seconds"] + got["relay_seconds_2"]
     report.add(names[0][0], got["plan_seconds"], "s", note=f"planned {got['planned']:,}")
+    report.add(
+        "planners, nothing new due (the minutely run)", got["replan_seconds"], "s",
+        note=f"planned {got['replanned']:,}",
+    )  # fmt: skip
     report.add(names[1][0], got["relay_rate_1"], "msg/s", note=f"sent {got['sent_1']:,}")
     report.add(names[2][0], got["relay_rate_2"], "msg/s", note=f"sent {got['sent_2']:,}")
     report.add(names[3][0], total, "s", "≤ 60 s (100,000)", total <= scaled)

@@ -60,6 +60,7 @@ def test_bench_smoke_reports_every_figure(tmp_path):
         "web worker peak memory",
         "import of 100 contacts with dedupe",
         "planners, 100 due status updates",
+        "planners, nothing new due (the minutely run)",
         "relay, messages per second (1 worker)",
         "relay, messages per second (2 workers)",
         "planned and sent, 100 status updates (2 workers)",
