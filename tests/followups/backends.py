@@ -2,7 +2,6 @@
 scripted ESP errors, or recording every send to a file so another process can be checked."""
 
 import os
-import time
 from pathlib import Path
 
 import requests
@@ -31,14 +30,20 @@ class ScriptedBackend(AnymailTestBackend):
 
 
 class RecordingBackend(AnymailTestBackend):
-    """For a worker process: appends each sent message's key to RELAY_RECORD_FILE, after
-    sleeping RELAY_SEND_SECONDS (so a test can kill the worker in the middle of a batch)."""
+    """For a worker process: appends each sent message's key to RELAY_RECORD_FILE. With
+    RELAY_HOLD_AT=N and RELAY_GATE (a named pipe), the N-th send then blocks reading the pipe, so a
+    test can kill the worker at a known point in the middle of a batch."""
+
+    sends = 0
 
     def post_to_esp(self, payload, message):
-        time.sleep(float(os.environ.get("RELAY_SEND_SECONDS", "0")))
         response = super().post_to_esp(payload, message)
         with Path(os.environ["RELAY_RECORD_FILE"]).open("a") as record:
             record.write(message.extra_headers["X-Rapport-Message"] + "\n")
             record.flush()
             os.fsync(record.fileno())
+        RecordingBackend.sends += 1
+        if str(RecordingBackend.sends) == os.environ.get("RELAY_HOLD_AT"):
+            with open(os.environ["RELAY_GATE"]) as gate:  # blocks until a writer opens it
+                gate.read()
         return response
