@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 # Runs a command with the embedded PostgreSQL and Redis (when DATABASE_URL / REDIS_URL are unset).
-WITH_SERVICES := PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m crm.devservices exec --
+WITH_SERVICES := PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m devtools.services exec --
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
@@ -71,11 +71,11 @@ bench: install
 	@$(WITH_SERVICES) $(PY) -m bench.run $(BENCH_ARGS)
 
 services-up: install
-	$(PY) -m crm.devservices up
+	$(PY) -m devtools.services up
 
 services-down: install
-	$(PY) -m crm.devservices down
+	$(PY) -m devtools.services down
 
 clean:
-	-@[ -x $(PY) ] && $(PY) -m crm.devservices down
+	-@[ -x $(PY) ] && $(PY) -m devtools.services down
 	rm -rf $(VENV) .devdata staticfiles

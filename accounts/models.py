@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
-from crm.models import TimestampedModel
+from core.models import TimestampedModel
 
 
 class Team(TimestampedModel):

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contacts import selectors, services
-from contacts.api_support import ApiViewSet, KeysetPagination, page_response, service_errors
 from contacts.models import Fact, Organization
 from contacts.search import organization_search
 from contacts.serializers import (
@@ -23,6 +22,7 @@ from contacts.serializers import (
     OrganizationListQuerySerializer,
     OrganizationSerializer,
 )
+from core.api_support import ApiViewSet, KeysetPagination, page_response, service_errors
 
 
 class OrganizationPagination(KeysetPagination):

@@ -12,7 +12,7 @@ from contacts import services
 from contacts.models import Contact
 from contacts.normalize import linkedin_key, phone_key
 from contacts.selectors import contact_duplicate_list
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 LIST_SEPARATORS = re.compile(r"[\n,;]+")
 # Where a service's error on a model field is shown in the form ("name": the organization's).

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contacts.models import Fact, Organization
 from contacts.normalize import domain_normalize
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 FACT_TEXT_LIMIT = 2000
 

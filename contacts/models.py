@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from crm.models import TimestampedModel
+from core.models import TimestampedModel
 
 
 class Organization(TimestampedModel):

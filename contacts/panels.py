@@ -2,7 +2,7 @@
 AppConfig.ready() (see crm/panels.py): the timeline and relationship (relationships), candidacies
 (jobs), follow-ups (followups)."""
 
-from crm.panels import PanelRegistry
+from core.panels import PanelRegistry
 
 # The contact page: subject is the Contact.
 CONTACT_PAGE = PanelRegistry("contact_page")

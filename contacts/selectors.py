@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from contacts.models import Contact, Employment, Fact, Organization
 from contacts.normalize import email_normalize, linkedin_key, phone_key
-from crm.cursors import cursor_encode, cursor_name_and_id
+from core.cursors import cursor_encode, cursor_name_and_id
 
 DUPLICATE_LIMIT = 10
 

@@ -4,8 +4,8 @@ rows; input serializers parse what a client sends, and the services do the rest 
 from rest_framework import serializers
 
 from accounts.models import User
-from contacts.api_support import NamedChoiceField
 from contacts.models import Contact, Employment, Fact, Organization
+from core.api_support import NamedChoiceField
 
 # --- shared --------------------------------------------------------------------------------------
 

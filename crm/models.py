@@ -1,16 +1,6 @@
 from django.db import models
 
 
-class TimestampedModel(models.Model):
-    """The base of Rapport's models: when a row was made and last changed."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
 class Heartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat task, one row per source.
 

@@ -24,7 +24,7 @@ TESTING = DJANGO_ENV == "test"
 
 if not PRODUCTION:
     # Values already in the environment win; these files only fill the gaps. services.env is
-    # written by `python -m crm.devservices` with the embedded PostgreSQL and Redis URLs.
+    # written by `python -m devtools.services` with the embedded PostgreSQL and Redis URLs.
     for env_file in (BASE_DIR / ".env", BASE_DIR / ".devdata" / "services.env"):
         if env_file.exists():
             environ.Env.read_env(env_file)
@@ -74,14 +74,16 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "anymail",
-    # Rapport, in layer order: an app imports only the apps before it.
-    "crm",
+    # Rapport, in layer order: an app imports only the apps before it. `core` belongs to no
+    # domain and imports no app; `crm` is the project and may import every app.
+    "core",
     "accounts",
     "contacts",
     "relationships",
     "jobs",
     "followups",
     "dashboards",
+    "crm",
 ]
 RAPPORT_LAYERS = ["accounts", "contacts", "relationships", "jobs", "followups", "dashboards"]
 
@@ -263,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "crm.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rapport API",

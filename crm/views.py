@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import admin_required
+from core.panels import MY_DAY
 from crm import selectors, services
-from crm.panels import MY_DAY
 
 MAILBOX_LIMIT = 50
 

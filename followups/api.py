@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contacts.api_support import ApiViewSet, KeysetPagination, NamedChoiceField, service_errors
 from contacts.models import Contact
+from core.api_support import ApiViewSet, KeysetPagination, NamedChoiceField, service_errors
 from followups import selectors, services
 from followups.models import FollowUp, Message, MessageKind, Policy
 from jobs.models import Candidacy, Job

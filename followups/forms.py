@@ -1,6 +1,6 @@
 from django import forms
 
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from followups.models import FollowUp, MessageKind, Policy
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Contact
-from crm.models import TimestampedModel
+from core.models import TimestampedModel
 from jobs.models import Candidacy, Job
 
 

@@ -1,4 +1,4 @@
-"""Follow-through's panels, registered by FollowupsConfig.ready(): on "My day" (crm.panels.MY_DAY)
+"""Follow-through's panels, registered by FollowupsConfig.ready(): on "My day" (core.panels.MY_DAY)
 the recruiter's follow-ups (overdue, today, upcoming) and the messages about to go out on their
 behalf, one query each; on the job page (jobs.panels.JOB_PAGE) the job's policy with its
 overrides and its next scheduled messages, three queries."""
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from crm.panels import MY_DAY, Panel
+from core.panels import MY_DAY, Panel
 from followups import selectors
 from followups.forms import FollowUpCompleteForm
 from jobs.models import Job

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contacts.api_support import ApiViewSet, KeysetPagination, object_or_404, service_errors
+from core.api_support import ApiViewSet, KeysetPagination, object_or_404, service_errors
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange

@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.models import User
 from contacts.models import Contact, Organization
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from jobs.models import Candidacy, Feedback, IntakeItem, Job
 from jobs.selectors import BOARD_STAGES, JobFilters
 from jobs.services.splitting import ROUTE_A, ROUTE_B, ROUTE_BOTH

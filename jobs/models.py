@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
-from crm.models import TimestampedModel
+from core.models import TimestampedModel
 
 
 class Job(TimestampedModel):

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from contacts.models import Contact
 from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
-from crm.panels import Panel, PanelRegistry
+from core.panels import Panel, PanelRegistry
 
 CANDIDACIES = "candidacies"
 

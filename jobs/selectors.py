@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contacts.models import Contact
-from crm.cursors import InvalidCursor, cursor_decode, cursor_encode
+from core.cursors import InvalidCursor, cursor_decode, cursor_encode
 from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
 
 __all__ = ["InvalidCursor"]

@@ -3,9 +3,9 @@ Output serializers render rows; input serializers parse, the services check the 
 
 from rest_framework import serializers
 
-from contacts.api_support import NamedChoiceField
 from contacts.models import Contact, Organization
 from contacts.serializers import UserSummarySerializer
+from core.api_support import NamedChoiceField
 from jobs.models import Candidacy, Feedback, IntakeItem, Job, StageChange, intake_completeness
 from jobs.services.splitting import ROUTES
 

@@ -16,7 +16,12 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.models import User
 from contacts import services as contact_services
-from contacts.api_support import (
+from contacts.models import Contact, Employment, Fact
+from contacts.normalize import email_normalize, linkedin_key, phone_key
+from contacts.search import contact_search
+from contacts.selectors import contact_duplicate_list
+from contacts.serializers import ContactQuerySerializer
+from core.api_support import (
     ApiViewSet,
     KeysetPagination,
     OnePagePagination,
@@ -27,11 +32,6 @@ from contacts.api_support import (
     page_response,
     service_errors,
 )
-from contacts.models import Contact, Employment, Fact
-from contacts.normalize import email_normalize, linkedin_key, phone_key
-from contacts.search import contact_search
-from contacts.selectors import contact_duplicate_list
-from contacts.serializers import ContactQuerySerializer
 from relationships import selectors, services
 from relationships.models import Connection, Handoff, Interaction, Relationship
 from relationships.serializers import (

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 
 from accounts.models import User
 from contacts.models import Contact
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from relationships.selectors import recruiter_list
 from relationships.selectors_handoffs import (
     ContactOptions,

@@ -7,7 +7,7 @@ from django import forms
 from accounts.models import User
 from contacts.forms import ContactForm
 from contacts.models import Contact
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from relationships.models import Relationship
 from relationships.selectors import ContactFilters, recruiter_list
 

@@ -6,7 +6,7 @@ from django import forms
 
 from contacts.importing import TARGETS
 from contacts.models import ContactImport
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 
 # A web import runs inside the request; bigger files go through `manage.py import_contacts`.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from contacts.models import Contact
-from crm.forms import BootstrapForm
+from core.forms import BootstrapForm
 from relationships.models import Connection, Interaction, Relationship
 
 # A clock a few minutes ahead of the server's is not "the future".

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from contacts.models import Contact, Fact, Organization
-from crm.models import TimestampedModel
+from core.models import TimestampedModel
 
 
 class Handoff(TimestampedModel):

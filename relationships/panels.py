@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from contacts.models import Contact, Organization
 from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE, ORGANIZATION_PAGE
-from crm.panels import Panel
+from core.panels import Panel
 from relationships import selectors
 from relationships.forms_timeline import ConnectionForm, InteractionForm, RelationshipTierForm
 from relationships.models import Connection

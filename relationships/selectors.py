@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from contacts.models import Contact
-from crm.cursors import InvalidCursor, cursor_encode, cursor_name_and_id
+from core.cursors import InvalidCursor, cursor_encode, cursor_name_and_id
 from relationships.models import Connection, Handoff, Interaction, Relationship
 
 CONTACT_PAGE_SIZE = 50

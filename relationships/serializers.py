@@ -5,7 +5,6 @@ services do the rest of the checking."""
 from rest_framework import serializers
 
 from accounts.models import User
-from contacts.api_support import NamedChoiceField
 from contacts.models import Contact, Fact
 from contacts.serializers import (
     ContactFieldsSerializer,
@@ -15,6 +14,7 @@ from contacts.serializers import (
     FactSerializer,
     UserSummarySerializer,
 )
+from core.api_support import NamedChoiceField
 from relationships.models import Connection, Handoff, Interaction, Relationship
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import NoReverseMatch
 
-from crm.links import pk_link
+from core.links import pk_link
 
 
 def test_pk_link_fills_in_each_pk():

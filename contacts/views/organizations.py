@@ -12,7 +12,7 @@ from contacts import selectors, services
 from contacts.forms_facts import OrganizationForm
 from contacts.models import Organization
 from contacts.panels import ORGANIZATION_PAGE
-from crm.cursors import InvalidCursor
+from core.cursors import InvalidCursor
 
 PEOPLE_LIMIT = 50
 

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.paging import keyset_page
 from jobs import selectors, services
 from jobs.forms import JobFilterForm, JobForm
 
@@ -20,27 +21,16 @@ def job_list_page(request: HttpRequest) -> HttpResponse:
     form = JobFilterForm(request.GET, user=request.user)
     filters = form.filters()
     list_url = reverse("jobs:index")
-    query = request.GET.copy()
-    cursor = query.pop("after", [""])[-1]
-    cursor_error = ""
-    try:
-        page = selectors.job_list(filters=filters, after=cursor or None, limit=PAGE_SIZE)
-    except selectors.InvalidCursor as error:
-        cursor_error = str(error)
-        cursor = ""
-        page = selectors.job_list(filters=filters, limit=PAGE_SIZE)
-    filter_query = query.urlencode()
-    next_url = ""
-    if page.next_cursor:
-        query["after"] = page.next_cursor
-        next_url = f"{list_url}?{query.urlencode()}"
+    paged = keyset_page(
+        request,
+        list_url=list_url,
+        fetch=lambda after: selectors.job_list(filters=filters, after=after, limit=PAGE_SIZE),
+    )
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "form": form,
-        "jobs": page.jobs,
-        "next_url": next_url,
-        "first_url": f"{list_url}?{filter_query}".rstrip("?") if cursor else "",
-        "cursor_error": cursor_error,
+        "jobs": paged.page.jobs,
+        **paged.context(),
         "list_url": list_url,
     }
     template = "jobs/partials/job_table.html" if partial else "jobs/job_list.html"

@@ -1,8 +1,6 @@
 """The contact list with its filters, its CSV export, and the new-contact page."""
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact, Organization
 from contacts.services import organization_get_or_create
-from crm.links import pk_link
+from core.exports import csv_response
+from core.links import pk_link
+from core.paging import keyset_page
 from relationships import selectors, services
 from relationships.forms_contact import ContactFilterForm, ContactNewForm
 from relationships.models import Relationship
@@ -25,12 +25,8 @@ from relationships.models import Relationship
 # Read at request time so tests can make pages small.
 PAGE_SIZE = selectors.CONTACT_PAGE_SIZE
 EXPORT_CHUNK_SIZE = 2000
-# Rows joined into one chunk of the streamed CSV.
-EXPORT_ROWS_PER_WRITE = 200
 ROLE_LABELS = dict(Contact.Role.choices)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
     "first_name",
     "last_name",
@@ -59,28 +55,17 @@ def contact_list_page(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     filters = form.filters()
     list_url = reverse("relationships:contact-list")
-    query = request.GET.copy()
-    cursor = query.pop("after", [""])[-1]
-    cursor_error = ""
-    try:
-        page = selectors.contact_list(filters=filters, after=cursor or None, limit=PAGE_SIZE)
-    except selectors.InvalidCursor as error:
-        cursor_error = str(error)
-        cursor = ""
-        page = selectors.contact_list(filters=filters, limit=PAGE_SIZE)
-    filter_query = query.urlencode()
+    paged = keyset_page(
+        request,
+        list_url=list_url,
+        fetch=lambda after: selectors.contact_list(filters=filters, after=after, limit=PAGE_SIZE),
+    )
     links = _RowLinks()
-    next_url = ""
-    if page.next_cursor:
-        query["after"] = page.next_cursor
-        next_url = f"{list_url}?{query.urlencode()}"
     context = {
         "form": form,
-        "rows": [_row(contact, links) for contact in page.contacts],
-        "next_url": next_url,
-        "first_url": f"{list_url}?{filter_query}".rstrip("?") if cursor else "",
-        "cursor_error": cursor_error,
-        "export_url": f"{reverse('relationships:contact-export')}?{filter_query}".rstrip("?"),
+        "rows": [_row(contact, links) for contact in paged.page.contacts],
+        **paged.context(),
+        "export_url": f"{reverse('relationships:contact-export')}?{paged.filter_query}".rstrip("?"),
         "organization": _organization(filters.organization),
         "list_url": list_url,
     }
@@ -143,36 +128,17 @@ def _organization(organization_id: int | None) -> Organization | None:
 # --- the export ----------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object whose write returns what it was given, for csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 def contact_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every contact of the filtered list as CSV, streamed from a server-side cursor."""
     form = ContactFilterForm(request.GET, user=request.user)
     form.is_valid()
     contacts = selectors.contact_queryset(form.filters()).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    response = StreamingHttpResponse(_csv_lines(contacts), content_type="text/csv; charset=utf-8")
-    filename = f"contacts-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_lines(contacts: Iterable[Contact]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    chunk: list[str] = []
-    for contact in contacts:
-        chunk.append(writer.writerow([csv_cell(value) for value in _export_row(contact)]))
-        if len(chunk) >= EXPORT_ROWS_PER_WRITE:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+    return csv_response(
+        filename=f"contacts-{timezone.localdate():%Y-%m-%d}.csv",
+        header=EXPORT_COLUMNS,
+        rows=(_export_row(contact) for contact in contacts),
+    )
 
 
 def _export_row(contact: Contact) -> list[str]:
@@ -198,11 +164,6 @@ def _export_row(contact: Contact) -> list[str]:
 
 def _moment(value: Any) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
-def csv_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula, by prefixing a quote."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 # --- a new contact -------------------------------------------------------------------------------

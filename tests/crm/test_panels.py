@@ -1,6 +1,6 @@
 from django.test import RequestFactory
 
-from crm.panels import Panel, PanelRegistry
+from core.panels import Panel, PanelRegistry
 
 
 def test_panels_render_in_order_with_their_context():

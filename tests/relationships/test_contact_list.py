@@ -391,7 +391,7 @@ def test_contact_export_same_query_count_for_one_and_three_contacts(
 
 def test_contact_export_page_size_does_not_limit_it(rosa_client, monkeypatch):
     monkeypatch.setattr("relationships.views.contact_list.PAGE_SIZE", 1)
-    monkeypatch.setattr("relationships.views.contact_list.EXPORT_ROWS_PER_WRITE", 2)
+    monkeypatch.setattr("core.exports.ROWS_PER_WRITE", 2)
     for name in ("Ana", "Ben", "Cleo"):
         contact_create(first_name=name)
 

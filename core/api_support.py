@@ -1,6 +1,6 @@
-"""What every app's API shares beyond crm/api.py: turning the services' Django errors into DRF
-errors, the error shape as a schema, and keyset pagination. It lives in contacts, the lowest app
-with an API, so contacts and every app above it can use it."""
+"""What every app's API shares beyond core/api.py: turning the services' Django errors into DRF
+errors, the error shape as a schema, and keyset pagination. It imports no app, so every app's API
+can use it."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
-from crm.cursors import InvalidCursor, cursor_decode, cursor_encode, cursor_value_comparable
+from core.cursors import InvalidCursor, cursor_decode, cursor_encode, cursor_value_comparable
 
 # --- errors --------------------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ def error_schema(name: str, **extra: serializers.Field) -> serializers.Serialize
 
 
 def object_or_404(queryset: QuerySet, **lookup: Any) -> Model:
-    """The one row, or a DRF NotFound: crm/api.py gives Django's Http404 the code "error"."""
+    """The one row, or a DRF NotFound: core/api.py gives Django's Http404 the code "error"."""
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, TypeError, ValueError, DjangoValidationError) as error:

