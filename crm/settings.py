@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The relay: messages claimed per task, how often it records what it sent (a crash re-sends at
 # most this many), and how long a claim holds before the sweeper returns the message.
+# Planner statements run over this many primary keys of their driving table at a time.
+FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)
 FOLLOWUPS_RELAY_BATCH = env.int("FOLLOWUPS_RELAY_BATCH", default=500)
 FOLLOWUPS_RELAY_RECORD_EVERY = env.int("FOLLOWUPS_RELAY_RECORD_EVERY", default=50)
 FOLLOWUPS_RELAY_LEASE_SECONDS = env.int("FOLLOWUPS_RELAY_LEASE_SECONDS", default=300)
