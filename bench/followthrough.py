@@ -148,7 +148,8 @@ def outbox_reset(job_ids: list[int], now: dt.datetime, started: dt.datetime) -> 
             cursor,
             """
             UPDATE followups_message SET status = 'scheduled', send_after = %(now)s,
-                sent_at = NULL, claimed_at = NULL, attempts = 0, esp_message_id = '',
+                sent_at = NULL, claimed_at = NULL, claim_token = NULL, lease_until = NULL,
+                attempts = 0, esp_message_id = '',
                 subject = '', text = '', html = ''
             WHERE job_id = ANY(%(jobs)s) AND kind = 'status_update'
             """,

@@ -319,6 +319,10 @@ class Message(TimestampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The relay run that holds the row while `sending`, and until when: it renews the lease
+    # before every chunk it sends; the sweeper returns rows whose lease ran out.
+    claim_token = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     esp_message_id = models.CharField(max_length=200, blank=True)
     skip_reason = models.TextField(blank=True)
@@ -337,9 +341,9 @@ class Message(TimestampedModel):
                 name="followups_msg_due",
             ),
             models.Index(
-                fields=["claimed_at"],
+                fields=["lease_until"],
                 condition=Q(status="sending"),
-                name="followups_msg_sending",
+                name="followups_msg_sending_lease",
             ),
             models.Index(
                 fields=["owner", "send_after"],
