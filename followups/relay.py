@@ -47,7 +47,6 @@ from relationships.models import Interaction
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CEILING = timedelta(hours=1)
 
 
@@ -204,7 +203,10 @@ def _describe(error: Exception) -> str:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CEILING)
+    """The wait before the next attempt: the base (FOLLOWUPS_RELAY_BACKOFF_SECONDS, 30 s),
+    doubled for every attempt after the first, at most an hour."""
+    base = timedelta(seconds=settings.FOLLOWUPS_RELAY_BACKOFF_SECONDS)
+    return min(base * (2 ** max(attempts - 1, 0)), BACKOFF_CEILING)
 
 
 def _retry_after(error: Exception) -> timedelta | None:
