@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from followups.models import FollowUp, Message, MessageKind, Suppression
 from followups.planners import plan_all
-from followups.relay import messages_sweep, relay_batch
+from followups.relay import lease, messages_sweep, relay_batch
 from jobs.models import Candidacy
 from jobs.services import candidacy_close, job_close
 from relationships.models import Interaction
@@ -159,13 +159,18 @@ def test_status_update_for_a_closed_candidacy_is_cancelled(clock, recruiter, out
 def test_sweeper_returns_messages_stuck_in_sending_after_the_lease(clock, recruiter, outbox):
     _quiet_candidacy(clock, recruiter)
     clock.shift(timedelta(hours=4))
-    Message.objects.update(status="sending", claimed_at=timezone.now(), attempts=1)
+    Message.objects.update(
+        status="sending",
+        claimed_at=timezone.now(),
+        lease_until=timezone.now() + lease(),
+        attempts=1,
+    )
     assert messages_sweep(now=timezone.now() + timedelta(minutes=4)) == 0
 
     recovered = messages_sweep(now=timezone.now() + timedelta(minutes=6))
 
     message = Message.objects.get()
-    assert (recovered, message.status, message.claimed_at) == (1, "scheduled", None)
+    assert (recovered, message.status, message.lease_until) == (1, "scheduled", None)
     assert relay_batch(now=timezone.now() + timedelta(minutes=6)).sent == 1
 
 
