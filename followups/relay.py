@@ -43,6 +43,7 @@ from followups.models import (
 from followups.rendering import Rendered
 from followups.services import call_instead_plan
 from jobs import services as job_services
+from relationships import services as relationship_services
 from relationships.models import Interaction
 
 logger = logging.getLogger(__name__)
@@ -354,13 +355,6 @@ WHERE m.id = v.id AND m.status IN ('sending', 'scheduled')
 RETURNING m.id, m.claim_token = %(token)s
 """
 
-TOUCH_SQL = """
-UPDATE relationships_relationship
-SET last_touch_at = %(now)s, updated_at = %(now)s,
-    next_touch_due = %(now)s + make_interval(days => cadence_days)
-WHERE contact_id = ANY(%(contact_ids)s) AND (last_touch_at IS NULL OR last_touch_at < %(now)s)
-"""
-
 
 @transaction.atomic
 def _record(outcomes: _Outcomes, *, claim: Claim, now: datetime, result: RelayResult) -> None:
@@ -447,30 +441,22 @@ def _record_sent(
 
 
 def _timeline_write(sent: Sequence[tuple[Message, Rendered]], *, now: datetime) -> None:
-    """The timeline rows `relationships.services.interaction_log` writes for a sent message, in
-    one insert per batch, and the relationships' clocks moved in one update (a message is a
-    touch)."""
-    if not sent:
-        return
-    Interaction.objects.bulk_create(
-        [
-            Interaction(
-                contact_id=message.contact_id,
-                organization_id=message.contact.organization_id,
+    """A timeline row for each sent message, written in one insert per batch; a message is a
+    touch, so the relationships' clocks move in one statement too."""
+    relationship_services.interaction_bulk_log(
+        entries=[
+            relationship_services.TimelineEntry(
+                contact=message.contact,
                 kind=Interaction.Kind.MESSAGE,
                 direction=Interaction.Direction.OUTBOUND,
                 summary=f"{message.get_kind_display()} sent: {rendered.subject}"[:300],
                 body=rendered.text,
-                recruiter_id=message.owner_id,
+                recruiter=message.owner,
                 occurred_at=now,
             )
             for message, rendered in sent
         ]
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            TOUCH_SQL, {"now": now, "contact_ids": sorted({m.contact_id for m, _ in sent})}
-        )
 
 
 def messages_sweep(*, now: datetime) -> int:
