@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -42,6 +44,48 @@ def admin_user(db) -> User:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# --- logged-in clients ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rosa_client(client, recruiter):
+    """The test client with rosa logged in (a session)."""
+    client.force_login(recruiter)
+    return client
+
+
+@pytest.fixture
+def tom_client(client, other_recruiter):
+    client.force_login(other_recruiter)
+    return client
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An API client with no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def rosa_api(api, recruiter) -> APIClient:
+    """The API client with rosa logged in (a session: a page costs the session and user queries)."""
+    api.force_login(recruiter)
+    return api
+
+
+@pytest.fixture
+def tom_api(api, other_recruiter) -> APIClient:
+    api.force_login(other_recruiter)
+    return api
+
+
+@pytest.fixture
+def rosa_token(recruiter) -> dict[str, str]:
+    """The header of an API token of rosa's, for a request: `api.get(url, **rosa_token)`."""
+    token = Token.objects.create(user=recruiter)
+    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
 
 
 # --- a real Celery worker on the real broker -----------------------------------------------------

@@ -5,8 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from contacts.models import Contact, Employment, Fact
 from contacts.services import contact_update
@@ -19,6 +17,7 @@ from tests.factories import (
     OrganizationFactory,
     RelationshipFactory,
 )
+from tests.helpers import ids, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +28,6 @@ INTERACTIONS = "/api/v1/interactions/"
 RELATIONSHIPS = "/api/v1/relationships/"
 CONNECTIONS = "/api/v1/connections/"
 HANDOFFS = "/api/v1/handoffs/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def rosa_api(api, recruiter) -> APIClient:
-    api.force_login(recruiter)
-    return api
 
 
 def user_json(user) -> dict:
@@ -84,20 +72,6 @@ def contact_item_json(contact: Contact, relationship: dict | None = None, **chan
     }
 
 
-def ids(response) -> list[int]:
-    return [row["id"] for row in response.json()["results"]]
-
-
-def walk(api: APIClient, url: str) -> list[list[int]]:
-    """Follow `next` from `url`; the ids of every page."""
-    pages = []
-    while url:
-        body = api.get(url).json()
-        pages.append([row["id"] for row in body["results"]])
-        url = body["next"]
-    return pages
-
-
 # --- authentication ------------------------------------------------------------------------------
 
 
@@ -136,22 +110,17 @@ def test_endpoint_without_credentials_is_401(api, method, path):
     assert Contact.objects.count() == 0
 
 
-def test_contact_list_with_token_answers(api, recruiter):
-    token = Token.objects.create(user=recruiter)
+def test_contact_list_with_token_answers(api, rosa_token):
     ana = ContactFactory(first_name="Ana", last_name="Smith")
 
-    response = api.get(CONTACTS, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get(CONTACTS, **rosa_token)
 
     assert response.status_code == 200
     assert ids(response) == [ana.pk]
 
 
-def test_contact_create_with_token_is_owned_by_the_tokens_user(api, recruiter):
-    token = Token.objects.create(user=recruiter)
-
-    response = api.post(
-        CONTACTS, {"first_name": "Ana"}, format="json", HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
+def test_contact_create_with_token_is_owned_by_the_tokens_user(api, recruiter, rosa_token):
+    response = api.post(CONTACTS, {"first_name": "Ana"}, format="json", **rosa_token)
 
     assert response.status_code == 201
     assert Relationship.objects.get().owner == recruiter
