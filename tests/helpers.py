@@ -79,7 +79,12 @@ def element_count(html: bytes | str, element_id: str) -> int:
     return text.count(f'id="{element_id}"')
 
 
-# --- the API's keyset pages ----------------------------------------------------------------------
+# --- the API -------------------------------------------------------------------------------------
+
+
+def user_json(user) -> dict:
+    """How the API shows a user."""
+    return {"id": user.pk, "username": user.username, "name": str(user)}
 
 
 def ids(response) -> list[int]:

@@ -6,7 +6,7 @@ import time_machine
 
 from contacts.models import Fact, Organization
 from tests.factories import ContactFactory, FactFactory, OrganizationFactory
-from tests.helpers import cursor_of, ids, walk
+from tests.helpers import cursor_of, ids, user_json, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -273,9 +273,7 @@ def fact_json(fact: Fact, author=None, **changes) -> dict:
         "text": fact.text,
         "learned_on": fact.learned_on.isoformat(),
         "pinned": fact.pinned,
-        "author": None
-        if author is None
-        else {"id": author.pk, "username": author.username, "name": str(author)},
+        "author": None if author is None else user_json(author),
         "created_at": NOV_1_JSON,
         "updated_at": NOV_1_JSON,
         **changes,
