@@ -1,10 +1,13 @@
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psutil
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -13,9 +16,61 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import wait_until
+from tests.helpers import (
+    SPAWNED,
+    adopt_orphans,
+    describe,
+    spawn,
+    stop,
+    survivors,
+    wait_until,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+# --- the run leaves nothing running --------------------------------------------------------------
+
+
+def pytest_configure(config):
+    # What a test's child leaves behind when it dies stays a descendant of the run, to be seen.
+    adopt_orphans()
+    # SIGTERM (`timeout`, a cancelled CI job, `kill`) ends the run as Ctrl-C does: the fixtures'
+    # teardown and the guard below still run.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """After every fixture's teardown, whatever the outcome: the guard ends every process group a
+    test started through tests.helpers.spawn; then the check fails the run, naming them, if any
+    process started during it is still alive (and ends those too)."""
+    for process in reversed(SPAWNED):
+        with contextlib.suppress(AssertionError):  # what resists is named below
+            stop(process, timeout=10)
+    left = survivors(grace=5)
+    if not left:
+        return
+    title = f"{len(left)} process(es) started during the run outlived it"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        sys.stderr.write("\n".join([title, *map(describe, left)]) + "\n")
+    else:
+        reporter.line("")
+        reporter.write_sep("=", title, red=True)
+        for process in left:
+            reporter.write_line(describe(process), red=True)
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(left, timeout=10)
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # --- personas ------------------------------------------------------------------------------------
@@ -113,9 +168,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "--loglevel", "INFO",
     ]  # fmt: skip
     with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        worker = spawn(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until(
             lambda: "ready." in log_path.read_text() or worker.poll() is not None,
@@ -126,11 +179,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             pytest.fail(f"the Celery worker exited:\n{log_path.read_text()}")
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)
 
 
 # --- a real browser ------------------------------------------------------------------------------

@@ -1,14 +1,20 @@
-"""Helpers shared by the tests: waiting on a condition (never a fixed sleep), reading a page like
-a person would, walking API pages, forging keyset cursors, a contact's career, logging in through
-the browser."""
+"""Helpers shared by the tests: waiting on a condition (never a fixed sleep), processes that end
+with the run, reading a page like a person would, walking API pages, forging keyset cursors, a
+contact's career, logging in through the browser."""
 
 import base64
+import ctypes
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import TypeVar
 
+import psutil
 from playwright.sync_api import Page, expect
 
 T = TypeVar("T")
@@ -28,6 +34,109 @@ def wait_until(condition: Callable[[], T], *, timeout: float = 30, what: str = "
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         pause.wait(0.05)
+
+
+# --- processes: every one a test starts ends with the run ----------------------------------------
+
+# Every process started through `spawn`, each the leader of a process group of its own: the session
+# guard (pytest_sessionfinish in tests/conftest.py) ends every group left when the run ends.
+SPAWNED: list[subprocess.Popen] = []
+
+
+def spawn(command: list[str], **options) -> subprocess.Popen:
+    """`subprocess.Popen(command, **options)` as the leader of a new process group (what it starts
+    joins the group, so `stop` ends all of it), recorded in SPAWNED for the session guard."""
+    process = subprocess.Popen(command, start_new_session=True, **options)
+    SPAWNED.append(process)
+    return process
+
+
+def run(command: list[str], *, timeout: float, **options) -> subprocess.CompletedProcess:
+    """`subprocess.run(command, capture_output=True, text=True, timeout=timeout, **options)` through
+    `spawn`: whatever happens (the command times out, the test fails), its whole group ends."""
+    process = spawn(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    finally:
+        stop(process)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def group_members(process: subprocess.Popen) -> list[psutil.Process]:
+    """The living processes of `process`'s group, among this process's descendants (where every one
+    stays, see `adopt_orphans`). Reaps the leader once it has exited."""
+    process.poll()
+    members = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and os.getpgid(child.pid) == process.pid:
+                members.append(child)
+        except (psutil.Error, ProcessLookupError):
+            continue
+    return members
+
+
+def _end_group(process: subprocess.Popen, steps: list[tuple[signal.Signals, float]]) -> None:
+    for signum, timeout in steps:
+        if not group_members(process):
+            return
+        # Safe: the group id is the leader's pid, still held by the living members found above.
+        try:
+            os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while group_members(process) and time.monotonic() < deadline:
+            threading.Event().wait(0.05)
+    if left := group_members(process):
+        raise AssertionError(f"still alive after SIGKILL: {[member.pid for member in left]}")
+
+
+def stop(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    """End `process` and every process of its group: SIGTERM, then SIGKILL after `timeout` s."""
+    _end_group(process, [(signal.SIGTERM, timeout), (signal.SIGKILL, 10)])
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL `process` and its whole group at once, as a crash would."""
+    _end_group(process, [(signal.SIGKILL, 10)])
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans() -> bool:
+    """Make this process the reaper of its orphaned descendants (Linux: prctl), so that what a
+    test's child leaves behind when it dies stays a descendant of the test run, where `survivors`
+    and `group_members` see it. False where the system does not offer it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def survivors(*, grace: float = 0) -> list[psutil.Process]:
+    """The descendants of this process still alive (zombies aside), after up to `grace` seconds
+    for those on their way out."""
+    deadline = time.monotonic() + grace
+    while True:
+        alive = []
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(child)
+            except psutil.Error:
+                continue
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        threading.Event().wait(0.1)
+
+
+def describe(process: psutil.Process) -> str:
+    try:
+        return f"pid {process.pid} (group {os.getpgid(process.pid)}): {' '.join(process.cmdline())}"
+    except (psutil.Error, ProcessLookupError):
+        return f"pid {process.pid} (gone)"
 
 
 # --- pages: the text of the elements marked `data-testid="..."` ----------------------------------

@@ -2,7 +2,6 @@
 database, with their own queue and the recording email backend (tests.followups.backends)."""
 
 import os
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from celery import Task
 from crm.models import Heartbeat
 from crm.tasks import heartbeat
 from tests.conftest import BASE_DIR, _test_database_url
-from tests.helpers import wait_until
+from tests.helpers import kill, spawn, stop, wait_until
 
 
 @dataclass
@@ -43,16 +42,10 @@ class Worker:
         return self.record_path.read_text().split()
 
     def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
+        kill(self.process)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop(self.process)
 
 
 def worker_start(folder: Path, *, name: str, pool: str = "prefork", **env: str) -> Worker:
@@ -74,20 +67,18 @@ def worker_start(folder: Path, *, name: str, pool: str = "prefork", **env: str) 
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
     ]  # fmt: skip
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        process = spawn(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
         )
-    worker = Worker(process=process, queue=queue, record_path=record_path, log_path=log_path)
-    wait_until(
-        lambda: "ready." in log_path.read_text() or process.poll() is not None,
-        timeout=60,
-        what="the Celery worker to be ready",
-    )
-    if process.poll() is not None:
-        raise AssertionError(f"the Celery worker exited:\n{log_path.read_text()}")
-    return worker
+    try:
+        wait_until(
+            lambda: "ready." in log_path.read_text() or process.poll() is not None,
+            timeout=60,
+            what="the Celery worker to be ready",
+        )
+        if process.poll() is not None:
+            raise AssertionError(f"the Celery worker exited:\n{log_path.read_text()}")
+    except BaseException:
+        stop(process)
+        raise
+    return Worker(process=process, queue=queue, record_path=record_path, log_path=log_path)
