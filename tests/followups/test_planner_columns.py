@@ -120,7 +120,9 @@ def test_check_fails_on_a_new_not_null_column_without_a_database_default():
 
 
 @pytest.mark.parametrize(
-    "column", [models.IntegerField(db_default=0), models.IntegerField(null=True)]
+    "column",
+    [models.IntegerField(db_default=0), models.IntegerField(null=True)],
+    ids=["db_default", "nullable"],
 )
 def test_check_lets_a_new_column_with_a_database_default_or_nullable_be_left_out(column):
     assert column_problems(message_with(column), message_columns()) == []
