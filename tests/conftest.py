@@ -2,15 +2,12 @@ import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 import pytest
 from django.conf import settings
-from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -19,15 +16,11 @@ from tests.factories import PASSWORD, UserFactory
 from tests.helpers import (
     SPAWNED,
     adopt_orphans,
+    celery_worker_start,
     describe,
-    spawn,
     stop,
     survivors,
-    wait_until,
 )
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
 
 # --- the run leaves nothing running --------------------------------------------------------------
 
@@ -146,40 +139,16 @@ def rosa_token(recruiter) -> dict[str, str]:
 # --- a real Celery worker on the real broker -----------------------------------------------------
 
 
-def _test_database_url() -> str:
-    """The DATABASE_URL of pytest-django's test database, for processes started by tests."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
-
-
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A `celery worker` subprocess consuming the test queue, on the test database."""
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     with django_db_blocker.unblock():
-        database_url = _test_database_url()
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_ENV": "test"}
-    command = [
-        sys.executable, "-m", "celery", "-A", "crm", "worker",
-        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
-        "--hostname", "test-worker@%h",
-        "--concurrency", "1",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--loglevel", "INFO",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        worker = spawn(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until(
-            lambda: "ready." in log_path.read_text() or worker.poll() is not None,
-            timeout=60,
-            what="the Celery worker to be ready",
+        worker = celery_worker_start(
+            queue=settings.CELERY_TASK_DEFAULT_QUEUE, hostname="test-worker@%h", log_path=log_path
         )
-        if worker.poll() is not None:
-            pytest.fail(f"the Celery worker exited:\n{log_path.read_text()}")
-        yield worker
-    finally:
-        stop(worker)
+    yield worker
+    stop(worker)
 
 
 # --- a real browser ------------------------------------------------------------------------------

@@ -12,12 +12,17 @@ import threading
 import time
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import psutil
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 T = TypeVar("T")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 # --- waiting -------------------------------------------------------------------------------------
@@ -100,6 +105,41 @@ def stop(process: subprocess.Popen, *, timeout: float = 20) -> None:
 def kill(process: subprocess.Popen) -> None:
     """SIGKILL `process` and its whole group at once, as a crash would."""
     _end_group(process, [(signal.SIGKILL, 10)])
+
+
+def test_database_url() -> str:
+    """The DATABASE_URL of pytest-django's test database, for processes started by tests."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def celery_worker_start(
+    *, queue: str, hostname: str, log_path: Path, pool: str = "prefork", **env: str
+) -> subprocess.Popen:
+    """A `celery worker` running one task at a time from `queue`, on the test database (and
+    `env`), through `spawn`: returned once ready, ended if it does not get there."""
+    environment = {**os.environ, "DATABASE_URL": test_database_url(), "DJANGO_ENV": "test", **env}
+    command = [
+        sys.executable, "-m", "celery", "-A", "crm", "worker",
+        "--queues", queue, "--hostname", hostname, "--pool", pool, "--concurrency", "1",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = spawn(
+            command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until(
+            lambda: "ready." in log_path.read_text() or process.poll() is not None,
+            timeout=60,
+            what="the Celery worker to be ready",
+        )
+        if process.poll() is not None:
+            raise AssertionError(f"the Celery worker exited:\n{log_path.read_text()}")
+    except BaseException:
+        stop(process)
+        raise
+    return process
 
 
 PR_SET_CHILD_SUBREAPER = 36
