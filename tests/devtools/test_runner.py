@@ -7,8 +7,7 @@ import sys
 import psutil
 
 from devtools.runner import procfile_read
-from tests.conftest import BASE_DIR
-from tests.helpers import wait_until
+from tests.helpers import BASE_DIR, wait_until
 
 
 def test_runner_restarts_a_process_that_exits_and_stops_everything_on_ctrl_c(tmp_path):

@@ -223,7 +223,8 @@ def test_the_esp_rate_limit_holds_across_two_worker_processes(recruiter, tmp_pat
 
     assert esp.ledger.accepted == Counter({m.idempotency_key: 1 for m in messages})
     # 5 a second shared by both: the limiter gives each send a slot 0.2 s after the last, so 20
-    # sends span at least 19 intervals (arrivals can bunch a little on a busy machine, never
-    # spread the slots closer than that over the run).
-    assert arrivals[-1] - arrivals[0] >= 19 * 0.2 - 0.1
+    # sends start over 19 intervals (3.8 s). Arrivals at the ESP lag their start by a varying
+    # amount (a new connection's first send lags most): allow half a second of it. Unlimited,
+    # these 20 sends take about 0.1 s.
+    assert arrivals[-1] - arrivals[0] >= 19 * 0.2 - 0.5
     assert esp.ledger.max_per_second() <= 2 * 5

@@ -54,9 +54,11 @@ def worker_start(folder: Path, *, name: str, pool: str = "prefork", **env: str) 
         hostname=f"{name}@%h",
         log_path=log_path,
         pool=pool,
-        CELERY_QUEUE=queue,
-        TEST_EMAIL_BACKEND="tests.followups.backends.RecordingBackend",
-        RELAY_RECORD_FILE=str(record_path),
-        **env,
+        **{
+            "CELERY_QUEUE": queue,
+            "TEST_EMAIL_BACKEND": "tests.followups.backends.RecordingBackend",
+            "RELAY_RECORD_FILE": str(record_path),
+            **env,  # a test may choose another backend
+        },
     )
     return Worker(process=process, queue=queue, record_path=record_path, log_path=log_path)
