@@ -5,7 +5,6 @@ Every recruiter sees every contact; what belongs to an owner (tier and cadence, 
 off) is checked by the services (relationships.permissions), whose PermissionDenied is a 403.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -17,9 +16,8 @@ from rest_framework.routers import SimpleRouter
 from accounts.models import User
 from contacts import services as contact_services
 from contacts.models import Contact, Employment, Fact
-from contacts.normalize import email_normalize, linkedin_key, phone_key
 from contacts.search import contact_search
-from contacts.selectors import contact_duplicate_list
+from contacts.selectors import DuplicateMatch, contact_duplicate_match_list
 from contacts.serializers import ContactQuerySerializer
 from core.api_support import (
     ApiViewSet,
@@ -116,24 +114,16 @@ def _owner_filter(owner: str | None, user: User) -> int | str | None:
     return int(owner)
 
 
-def _duplicate_fields(given: dict, duplicates: list[Contact]) -> dict[str, list[str]]:
+def _duplicate_fields(matches: list[DuplicateMatch]) -> dict[str, list[str]]:
     """Which of the given identities each duplicate shares, by field."""
-    emails = set()
-    for raw in given.get("emails", ()):
-        try:
-            emails.add(email_normalize(raw))
-        except DjangoValidationError:
-            continue  # an invalid address matches nothing; the service will name it
-    phones = {key for key in map(phone_key, given.get("phones", ())) if key}
-    profile = linkedin_key(given.get("linkedin_url", ""))
     fields: dict[str, list[str]] = {}
-    for contact in duplicates:
-        who = f"{contact.full_name} (#{contact.pk})"
-        for email in sorted(emails & set(contact.emails)):
+    for match in matches:
+        who = f"{match.contact.full_name} (#{match.contact.pk})"
+        for email in sorted(match.emails):
             fields.setdefault("emails", []).append(f"{who} already has {email}.")
-        if phones & set(contact.phone_keys):
+        if match.phones:
             fields.setdefault("phones", []).append(f"{who} already has this phone number.")
-        if profile and profile == contact.linkedin_key:
+        if match.linkedin:
             fields.setdefault("linkedin_url", []).append(f"{who} has this LinkedIn profile.")
     return fields
 
@@ -200,20 +190,20 @@ class ContactViewSet(ApiViewSet):
                 "Only managers and admins give a new contact to another recruiter."
             )
         if not fields.pop("allow_duplicate"):
-            duplicates = contact_duplicate_list(
+            matches = contact_duplicate_match_list(
                 emails=fields.get("emails", ()),
                 phones=fields.get("phones", ()),
                 linkedin_url=fields.get("linkedin_url", ""),
             )
-            if duplicates:
-                names = ", ".join(f"{c.full_name} (#{c.pk})" for c in duplicates)
+            if matches:
+                names = ", ".join(f"{m.contact.full_name} (#{m.contact.pk})" for m in matches)
                 return error_response(
                     status=status.HTTP_409_CONFLICT,
                     code="duplicate",
                     message=f"This may be {names}: merge or update that contact, or send "
                     '"allow_duplicate": true to create a new one anyway.',
-                    fields=_duplicate_fields(fields, duplicates),
-                    duplicates=[contact.pk for contact in duplicates],
+                    fields=_duplicate_fields(matches),
+                    duplicates=[match.contact.pk for match in matches],
                 )
         with service_errors():
             contact = services.contact_onboard(owner=owner, tier=tier, **fields)

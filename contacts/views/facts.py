@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from contacts import services
-from contacts.forms_facts import FactForm
+from contacts.forms.facts import FactForm
 from contacts.models import Contact, Fact
 from contacts.views.pages import contact_or_404, contact_page_response, facts_context
 

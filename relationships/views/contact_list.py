@@ -19,7 +19,7 @@ from core.exports import csv_response
 from core.links import pk_link
 from core.paging import keyset_page
 from relationships import selectors, services
-from relationships.forms_contact import ContactFilterForm, ContactNewForm
+from relationships.forms.contact import ContactFilterForm, ContactNewForm
 from relationships.models import Relationship
 
 # Read at request time so tests can make pages small.
@@ -191,7 +191,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 **form.contact_fields(),
             )
     except ValidationError as error:
-        form.service_errors_add(error)
+        form.add_service_errors(error)
         return _contact_new_render(request, form, duplicates=duplicates)
     messages.success(request, f"{contact.full_name} was added to your contacts.")
     return redirect("contacts:contact-detail", pk=contact.pk)

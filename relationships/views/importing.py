@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from contacts.models import ContactImport
 from relationships import importing
-from relationships.forms_import import ImportMappingForm, ImportUploadForm
+from relationships.forms.importing import ImportMappingForm, ImportUploadForm
 
 # The preview lists this many issues; the counts above it are exact.
 ISSUES_SHOWN = 200

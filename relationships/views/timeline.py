@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from contacts.models import Contact
 from contacts.views.pages import contact_or_404, contact_page_response
 from relationships import selectors, services
-from relationships.forms_timeline import ConnectionForm, InteractionForm, RelationshipTierForm
+from relationships.forms.timeline import ConnectionForm, InteractionForm, RelationshipTierForm
 from relationships.panels import CONNECTIONS, RELATIONSHIP, TIMELINE, panel_render_context
 from relationships.permissions import can_change_relationship
 

@@ -1,16 +1,13 @@
-"""Reads over contacts with their relationships, the timeline, connections and handoffs."""
-
-__all__ = ["InvalidCursor"]  # views catch selectors.InvalidCursor
+"""Reads over contacts with their relationships: the contact list, the timeline, connections."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
 from contacts.models import Contact
-from core.cursors import InvalidCursor, cursor_encode, cursor_name_and_id
-from relationships.models import Connection, Handoff, Interaction, Relationship
+from core.cursors import cursor_encode, cursor_name_and_id
+from relationships.models import Connection, Interaction, Relationship
 
 CONTACT_PAGE_SIZE = 50
 TIMELINE_LIMIT = 50
@@ -115,15 +112,3 @@ def connection_list(*, contact: Contact) -> list[Connection]:
         .select_related("from_contact", "to_contact")
         .order_by("kind", "id")
     )
-
-
-def handoff_list(*, limit: int = 100) -> list[Handoff]:
-    return list(
-        Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").order_by(
-            "-created_at", "-id"
-        )[:limit]
-    )
-
-
-def recruiter_list() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")

@@ -1,9 +1,7 @@
-"""Reads of the handoff pages: the contacts a recruiter could hand off, and what a handoff moved.
-(The history itself is relationships.selectors.handoff_list.)"""
+"""Reads of the handoff pages: the history, the contacts a recruiter could hand off, and what a
+handoff moved."""
 
 from dataclasses import dataclass
-
-from django.db.models import QuerySet
 
 from accounts.models import User
 from contacts.models import Contact
@@ -25,6 +23,14 @@ class ContactOptions:
 class HandoffMoved:
     interactions: list[Interaction]
     more: int
+
+
+def handoff_list(*, limit: int = 100) -> list[Handoff]:
+    return list(
+        Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
 
 
 def handoff_contact_option_list(
@@ -61,18 +67,6 @@ def relationship_owner_id(*, contact_id: int) -> int | None:
 def relationship_owned_count(*, owner: User) -> int:
     """How many relationships one recruiter owns (an indexed count over one owner's rows)."""
     return Relationship.objects.filter(owner=owner).count()
-
-
-def relationship_unowned_contact_list(
-    *, owner: User, contacts: QuerySet[Contact] | list[Contact]
-) -> list[Contact]:
-    """The `contacts` that `owner` does not own."""
-    owned = set(
-        Relationship.objects.filter(owner=owner, contact__in=contacts).values_list(
-            "contact_id", flat=True
-        )
-    )
-    return [contact for contact in contacts if contact.pk not in owned]
 
 
 def handoff_get(*, handoff_id: int) -> Handoff:
