@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from contacts.models import Contact, Employment, Fact, Organization
+from accounts.models import User
+from contacts.models import Contact, ContactImport, Employment, Fact, Organization
 from contacts.normalize import email_normalize, linkedin_key, phone_key
 from core.cursors import cursor_encode, cursor_name_and_id
 
@@ -94,6 +95,11 @@ def contact_duplicate_match_list(
     ]
 
 
+def contact_import_get(*, import_id: int, created_by: User) -> ContactImport:
+    """One of the user's imports (another user's is ContactImport.DoesNotExist)."""
+    return ContactImport.objects.get(pk=import_id, created_by=created_by)
+
+
 def contact_get(*, contact_id: int) -> Contact:
     return Contact.objects.select_related("organization").get(pk=contact_id)
 
@@ -102,8 +108,20 @@ def employment_list(*, contact: Contact) -> QuerySet[Employment]:
     return contact.employments.select_related("organization").order_by("-started_on", "-id")
 
 
+def fact_get(*, contact: Contact, fact_id: int) -> Fact:
+    return contact.facts.get(pk=fact_id)
+
+
 def fact_list(*, contact: Contact) -> QuerySet[Fact]:
     return contact.facts.select_related("author").order_by("-pinned", "-learned_on", "-id")
+
+
+def organization_queryset() -> QuerySet[Organization]:
+    return Organization.objects.defer("search_vector")
+
+
+def fact_queryset() -> QuerySet[Fact]:
+    return Fact.objects.select_related("author")
 
 
 def organization_get(*, organization_id: int) -> Organization:

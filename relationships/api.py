@@ -5,7 +5,6 @@ Every recruiter sees every contact; what belongs to an owner (tier and cadence, 
 off) is checked by the services (relationships.permissions), whose PermissionDenied is a 403.
 """
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -14,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.models import User
+from contacts import selectors as contact_selectors
 from contacts import services as contact_services
-from contacts.models import Contact, Employment, Fact
-from contacts.search import contact_search
+from contacts.models import Contact
 from contacts.selectors import DuplicateMatch, contact_duplicate_match_list
 from contacts.serializers import ContactQuerySerializer
 from core.api_support import (
@@ -31,7 +30,6 @@ from core.api_support import (
     service_errors,
 )
 from relationships import selectors, services
-from relationships.models import Connection, Handoff, Interaction, Relationship
 from relationships.serializers import (
     ConnectionCreateSerializer,
     ConnectionSerializer,
@@ -57,52 +55,16 @@ DuplicateErrorSerializer = error_schema(
     ),
 )
 
-# --- reads only the API needs --------------------------------------------------------------------
-
-
-def _contact_detail_queryset() -> QuerySet[Contact]:
-    """A contact with organization, relationship and owner (one join), career and pinned facts
-    (one query each)."""
-    return (
-        Contact.objects.defer("search_vector", "organization__search_vector")
-        .select_related("organization", "relationship__owner")
-        .prefetch_related(
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("organization")
-                .defer("organization__search_vector")
-                .order_by("-started_on", "-id"),
-                to_attr="career",
-            ),
-            Prefetch(
-                "facts",
-                queryset=Fact.objects.filter(pinned=True)
-                .select_related("author")
-                .order_by("-learned_on", "-id"),
-                to_attr="pinned_facts",
-            ),
-        )
-    )
-
 
 def _contact_detail_get(contact_id: int) -> Contact:
-    return object_or_404(_contact_detail_queryset(), pk=contact_id)
+    return object_or_404(selectors.contact_detail_queryset(), pk=contact_id)
 
 
-def _contact_search_list(query: str, limit: int) -> list[Contact]:
-    """contacts.search's best matches with their relationship and owner (two queries more)."""
-    contacts = contact_search(query=query, limit=limit)
-    prefetch_related_objects(contacts, "relationship__owner")
-    return contacts
-
-
-def _interaction_queryset(contact: Contact) -> QuerySet[Interaction]:
-    # relationships.selectors.interaction_list caps the timeline; the API pages through all of it.
-    return (
-        Interaction.objects.filter(contact=contact)
-        .select_related("recruiter")
-        .prefetch_related("facts")
-    )
+def _contact_or_404(pk: str) -> Contact:
+    try:
+        return contact_selectors.contact_get(contact_id=int(pk))
+    except (ValueError, Contact.DoesNotExist) as error:
+        raise exceptions.NotFound("No Contact matches the given query.") from error
 
 
 def _owner_filter(owner: str | None, user: User) -> int | str | None:
@@ -135,7 +97,7 @@ def _duplicate_fields(matches: list[DuplicateMatch]) -> dict[str, list[str]]:
 class ContactViewSet(ApiViewSet):
     """Contacts with their owner's relationship, career and pinned facts."""
 
-    queryset = _contact_detail_queryset()
+    queryset = selectors.contact_detail_queryset()
     serializer_class = ContactDetailSerializer
     # relationships.selectors.contact_list pages by its own keyset (sort name, id).
     pagination_class = SelectorPagination
@@ -153,7 +115,7 @@ class ContactViewSet(ApiViewSet):
         limit = self.paginator.limit_from(request)
         text = given.get("q", "").strip()
         if text:
-            found = _contact_search_list(text, limit)
+            found = selectors.contact_search_list(query=text, limit=limit)
             return page_response(ContactListItemSerializer(found, many=True).data)
         filters = selectors.ContactFilters(
             owner=_owner_filter(given.get("owner"), request.user),
@@ -185,10 +147,6 @@ class ContactViewSet(ApiViewSet):
         fields = dict(given.validated_data)
         owner: User = fields.pop("owner", request.user)
         tier = fields.pop("tier")
-        if owner.pk != request.user.pk and not request.user.is_manager:
-            raise exceptions.PermissionDenied(
-                "Only managers and admins give a new contact to another recruiter."
-            )
         if not fields.pop("allow_duplicate"):
             matches = contact_duplicate_match_list(
                 emails=fields.get("emails", ()),
@@ -206,7 +164,7 @@ class ContactViewSet(ApiViewSet):
                     duplicates=[match.contact.pk for match in matches],
                 )
         with service_errors():
-            contact = services.contact_onboard(owner=owner, tier=tier, **fields)
+            contact = services.contact_onboard(owner=owner, user=request.user, tier=tier, **fields)
         return Response(
             ContactDetailSerializer(_contact_detail_get(contact.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -217,7 +175,7 @@ class ContactViewSet(ApiViewSet):
 
     @extend_schema(request=ContactUpdateSerializer, responses=ContactDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        contact = object_or_404(Contact.objects.all(), pk=pk)
+        contact = _contact_or_404(pk)
         given = ContactUpdateSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         changes = dict(given.validated_data)
@@ -234,7 +192,7 @@ class ContactViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"], url_path="merge")
     def merge(self, request: Request, pk: str) -> Response:
-        survivor = object_or_404(Contact.objects.all(), pk=pk)
+        survivor = _contact_or_404(pk)
         given = MergeInputSerializer(data=request.data, context={"survivor": survivor})
         given.is_valid(raise_exception=True)
         with service_errors():
@@ -264,7 +222,7 @@ class InteractionPagination(KeysetPagination):
 class InteractionViewSet(ApiViewSet):
     """The timeline: every call, email, meeting, note, message, stage change, handoff, merge."""
 
-    queryset = Interaction.objects.select_related("recruiter").prefetch_related("facts")
+    queryset = selectors.interaction_queryset()
     serializer_class = InteractionSerializer
     pagination_class = InteractionPagination
     lookup_value_converter = "int"
@@ -275,7 +233,9 @@ class InteractionViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         query = ContactQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(_interaction_queryset(query.validated_data["contact"]))
+        page = self.paginate_queryset(
+            selectors.interaction_queryset(contact=query.validated_data["contact"])
+        )
         return self.get_paginated_response(InteractionSerializer(page, many=True).data)
 
     @extend_schema(
@@ -302,7 +262,7 @@ class InteractionViewSet(ApiViewSet):
 class RelationshipViewSet(ApiViewSet):
     """A contact's relationship with its owner, addressed by the contact's id."""
 
-    queryset = Relationship.objects.select_related("owner")
+    queryset = selectors.relationship_queryset()
     serializer_class = RelationshipSerializer
     pagination_class = None
     lookup_field = "contact_id"
@@ -334,7 +294,7 @@ class RelationshipViewSet(ApiViewSet):
 class ConnectionViewSet(ApiViewSet):
     """How two contacts know each other."""
 
-    queryset = Connection.objects.select_related("from_contact", "to_contact")
+    queryset = selectors.connection_queryset()
     serializer_class = ConnectionSerializer
     pagination_class = OnePagePagination
     lookup_value_converter = "int"
@@ -376,7 +336,7 @@ class HandoffPagination(KeysetPagination):
 class HandoffViewSet(ApiViewSet):
     """Relationships moved from one recruiter to another, newest first."""
 
-    queryset = Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by")
+    queryset = selectors.handoff_queryset()
     serializer_class = HandoffSerializer
     pagination_class = HandoffPagination
     lookup_value_converter = "int"

@@ -16,7 +16,12 @@ from contacts import merging
 from contacts import services as contact_services
 from contacts.models import Contact, Fact
 from relationships.models import Connection, Handoff, Interaction, Relationship
-from relationships.permissions import can_change_relationship, can_hand_off, can_merge
+from relationships.permissions import (
+    can_change_relationship,
+    can_give_contact,
+    can_hand_off,
+    can_merge,
+)
 
 # --- relationships -------------------------------------------------------------------------------
 
@@ -90,9 +95,16 @@ def relationship_update(
 
 @transaction.atomic
 def contact_onboard(
-    *, owner: User, tier: str = Relationship.Tier.B, **contact_fields: Any
+    *,
+    owner: User,
+    user: User | None = None,
+    tier: str = Relationship.Tier.B,
+    **contact_fields: Any,
 ) -> Contact:
-    """A new contact and its relationship, owned by `owner`."""
+    """A new contact and its relationship, owned by `owner`; `user` creates it (None: the
+    system)."""
+    if user is not None and not can_give_contact(user, owner):
+        raise PermissionDenied("Only managers and admins give a new contact to another recruiter.")
     contact = contact_services.contact_create(**contact_fields)
     relationship_create(contact=contact, owner=owner, tier=tier)
     return contact

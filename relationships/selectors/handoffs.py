@@ -3,6 +3,8 @@ handoff moved."""
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from accounts.models import User
 from contacts.models import Contact
 from relationships.models import Handoff, Interaction, Relationship
@@ -25,12 +27,12 @@ class HandoffMoved:
     more: int
 
 
+def handoff_queryset() -> QuerySet[Handoff]:
+    return Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by")
+
+
 def handoff_list(*, limit: int = 100) -> list[Handoff]:
-    return list(
-        Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").order_by(
-            "-created_at", "-id"
-        )[:limit]
-    )
+    return list(handoff_queryset().order_by("-created_at", "-id")[:limit])
 
 
 def handoff_contact_option_list(
@@ -70,9 +72,7 @@ def relationship_owned_count(*, owner: User) -> int:
 
 
 def handoff_get(*, handoff_id: int) -> Handoff:
-    return Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").get(
-        pk=handoff_id
-    )
+    return handoff_queryset().get(pk=handoff_id)
 
 
 def handoff_moved_list(*, handoff: Handoff, limit: int = HANDOFF_MOVED_LIMIT) -> HandoffMoved:

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact, Organization
+from contacts.selectors import organization_get
 from contacts.services import organization_get_or_create
 from core.exports import csv_response
 from core.links import pk_link
@@ -122,7 +123,10 @@ def _day(moment: dt.datetime | None) -> str:
 def _organization(organization_id: int | None) -> Organization | None:
     if organization_id is None:
         return None
-    return Organization.objects.filter(pk=organization_id).first()
+    try:
+        return organization_get(organization_id=organization_id)
+    except Organization.DoesNotExist:
+        return None
 
 
 # --- the export ----------------------------------------------------------------------------------
@@ -186,6 +190,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             name = form.cleaned_data["organization_name"].strip()
             contact = services.contact_onboard(
                 owner=request.user,
+                user=request.user,
                 tier=form.cleaned_data["tier"],
                 organization=organization_get_or_create(name=name) if name else None,
                 **form.contact_fields(),

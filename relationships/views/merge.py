@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact
 from contacts.selectors import contact_duplicate_list
+from contacts.views.pages import contact_or_404
 from relationships import selectors, services
 from relationships.forms.merge import MergeForm
 from relationships.permissions import can_merge
@@ -23,7 +24,7 @@ INTO_ITSELF = "A contact cannot be merged into itself: choose another contact."
 @require_GET
 def contact_merge_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1: suggested duplicates, and a search by id or name for any other contact."""
-    contact = get_object_or_404(Contact.objects.select_related("organization"), pk=pk)
+    contact = contact_or_404(pk)
     if not can_merge(request.user, contact):
         raise PermissionDenied(NOT_ALLOWED)
     query = request.GET.get("q", "").strip()
