@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contacts import selectors, services
-from contacts.models import Fact, Organization
 from contacts.search import organization_search
 from contacts.serializers import (
     ContactQuerySerializer,
@@ -38,7 +37,7 @@ class FactPagination(KeysetPagination):
 class OrganizationViewSet(ApiViewSet):
     """Client, prospect and other companies."""
 
-    queryset = Organization.objects.defer("search_vector")
+    queryset = selectors.organization_queryset()
     serializer_class = OrganizationSerializer
     pagination_class = OrganizationPagination
     lookup_value_converter = "int"
@@ -86,7 +85,7 @@ class OrganizationViewSet(ApiViewSet):
 class FactViewSet(ApiViewSet):
     """Remembered personal details of a contact: family, interests, constraints, goals..."""
 
-    queryset = Fact.objects.select_related("author")
+    queryset = selectors.fact_queryset()
     serializer_class = FactSerializer
     pagination_class = FactPagination
     lookup_value_converter = "int"
@@ -126,7 +125,7 @@ class FactViewSet(ApiViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         fact = self.get_object()
         with service_errors():
-            services.fact_delete(fact=fact)
+            services.fact_delete(fact=fact, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,11 +6,42 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from contacts.models import Contact, Employment, Fact, Organization
+from accounts.models import User
+from contacts.models import Contact, ContactImport, Employment, Fact, Organization
 from contacts.normalize import email_normalize, linkedin_key, phone_key
 from core.cursors import cursor_encode, cursor_name_and_id
 
 DUPLICATE_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """An existing contact and what it shares with the identities given: its emails that were
+    given (normalised, in the contact's order), the given phones it has, the LinkedIn profile."""
+
+    contact: Contact
+    emails: list[str]
+    phones: list[str]
+    linkedin: bool
+
+    @property
+    def reasons(self) -> list[str]:
+        """What matched, as a page says it: "email ana@example.com", "LinkedIn profile"…"""
+        reasons = [f"email {email}" for email in self.emails]
+        reasons += [f"phone {phone}" for phone in self.phones]
+        if self.linkedin:
+            reasons.append("LinkedIn profile")
+        return reasons
+
+
+def _email_keys(emails: Iterable[str]) -> list[str]:
+    keys = []
+    for raw in emails:
+        try:
+            keys.append(email_normalize(raw))
+        except Exception:  # noqa: BLE001,S112 - an invalid address matches nothing
+            continue
+    return keys
 
 
 def contact_duplicate_list(
@@ -21,12 +52,7 @@ def contact_duplicate_list(
     exclude_id: int | None = None,
 ) -> list[Contact]:
     """Existing contacts that share a normalised email, phone or LinkedIn profile."""
-    email_keys = []
-    for raw in emails:
-        try:
-            email_keys.append(email_normalize(raw))
-        except Exception:  # noqa: BLE001,S112 - an invalid address matches nothing
-            continue
+    email_keys = _email_keys(emails)
     phone_keys = [key for key in map(phone_key, phones) if key]
     profile = linkedin_key(linkedin_url)
     match = Q(pk__in=[])
@@ -42,6 +68,38 @@ def contact_duplicate_list(
     return list(queryset.order_by("id")[:DUPLICATE_LIMIT])
 
 
+def contact_duplicate_match_list(
+    *,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    linkedin_url: str = "",
+    exclude_id: int | None = None,
+) -> list[DuplicateMatch]:
+    """contact_duplicate_list, with what each contact shares with the identities given: the one
+    duplicate check of the new-contact page, the edit page and the API."""
+    emails, phones = list(emails), list(phones)
+    duplicates = contact_duplicate_list(
+        emails=emails, phones=phones, linkedin_url=linkedin_url, exclude_id=exclude_id
+    )
+    wanted_emails = set(_email_keys(emails))
+    wanted_phones = {phone_key(phone): phone for phone in phones if phone_key(phone)}
+    wanted_profile = linkedin_key(linkedin_url)
+    return [
+        DuplicateMatch(
+            contact=contact,
+            emails=[email for email in contact.emails if email in wanted_emails],
+            phones=[wanted_phones[key] for key in contact.phone_keys if key in wanted_phones],
+            linkedin=bool(wanted_profile) and contact.linkedin_key == wanted_profile,
+        )
+        for contact in duplicates
+    ]
+
+
+def contact_import_get(*, import_id: int, created_by: User) -> ContactImport:
+    """One of the user's imports (another user's is ContactImport.DoesNotExist)."""
+    return ContactImport.objects.get(pk=import_id, created_by=created_by)
+
+
 def contact_get(*, contact_id: int) -> Contact:
     return Contact.objects.select_related("organization").get(pk=contact_id)
 
@@ -50,8 +108,20 @@ def employment_list(*, contact: Contact) -> QuerySet[Employment]:
     return contact.employments.select_related("organization").order_by("-started_on", "-id")
 
 
+def fact_get(*, contact: Contact, fact_id: int) -> Fact:
+    return contact.facts.get(pk=fact_id)
+
+
 def fact_list(*, contact: Contact) -> QuerySet[Fact]:
     return contact.facts.select_related("author").order_by("-pinned", "-learned_on", "-id")
+
+
+def organization_queryset() -> QuerySet[Organization]:
+    return Organization.objects.defer("search_vector")
+
+
+def fact_queryset() -> QuerySet[Fact]:
+    return Fact.objects.select_related("author")
 
 
 def organization_get(*, organization_id: int) -> Organization:

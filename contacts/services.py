@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -22,6 +22,7 @@ from contacts.normalize import (
     linkedin_url_validate,
     phone_key,
 )
+from contacts.permissions import can_delete_fact
 from contacts.search_index import contact_search_refresh, organization_search_refresh
 
 CONTACT_FIELDS = frozenset(
@@ -290,7 +291,9 @@ def fact_update(*, fact: Fact, **changes: Any) -> Fact:
 
 
 @transaction.atomic
-def fact_delete(*, fact: Fact) -> None:
+def fact_delete(*, fact: Fact, user: User) -> None:
+    if not can_delete_fact(user, fact):
+        raise PermissionDenied("Only whoever wrote a fact down, a manager or an admin deletes it.")
     contact_id = fact.contact_id
     fact.delete()
     contact_search_refresh([contact_id])

@@ -14,7 +14,12 @@ WIDGET_CLASSES = {
 
 class BootstrapForm(forms.Form):
     """Bootstrap classes on every widget and `is-invalid` on the fields that have errors, so a
-    field's error shows next to it; a service's ValidationError lands on the fields it names."""
+    field's error shows next to it; a service's ValidationError lands on the fields it names.
+
+    `service_field_names` maps a service's field name to the form field that shows its errors,
+    where the two differ (e.g. a contact's "organization" is the form's "organization_name")."""
+
+    service_field_names: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +39,8 @@ class BootstrapForm(forms.Form):
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names, the rest above the form."""
         if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
+            for service_name, messages in error.message_dict.items():
+                name = self.service_field_names.get(service_name, service_name)
                 for message in messages:
                     self.add_error(name if name in self.fields else None, message)
         else:

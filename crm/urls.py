@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("contacts.urls")),
     path("jobs/", include("jobs.urls")),
-    path("", include("followups.views")),
+    path("", include("followups.urls")),
     path("webhooks/anymail/", include("followups.webhooks")),
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("crm.api_urls")),

@@ -6,113 +6,29 @@ What a user may see is enforced in the queryset (followups.selectors: their own,
 for managers and admins); what they may change, by the services."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from contacts.models import Contact
-from core.api_support import ApiViewSet, KeysetPagination, NamedChoiceField, service_errors
+from core.api_support import ApiViewSet, KeysetPagination, service_errors
 from followups import selectors, services
-from followups.models import FollowUp, Message, MessageKind, Policy
-from jobs.models import Candidacy, Job
-
-# --- serializers ---------------------------------------------------------------------------------
-
-
-FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
-
-
-class FollowUpSerializer(serializers.ModelSerializer):
-    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
-    kind = NamedChoiceField(read_only=True, **FOLLOWUP_KIND)
-    reason = NamedChoiceField(
-        read_only=True, choices=FollowUp.Reason.choices, enum_name="FollowUpReason"
-    )
-
-    class Meta:
-        model = FollowUp
-        fields = [
-            "id", "owner", "contact", "contact_name", "job", "candidacy", "message", "kind",
-            "reason", "summary", "due_at", "snooze_count", "completed_at", "outcome",
-            "created_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class FollowUpCreateSerializer(serializers.Serializer):
-    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
-    summary = serializers.CharField(max_length=300)
-    kind = NamedChoiceField(default=FollowUp.Kind.CALL, **FOLLOWUP_KIND)
-    due_at = serializers.DateTimeField()
-    job = serializers.PrimaryKeyRelatedField(queryset=Job.objects.all(), required=False)
-    candidacy = serializers.PrimaryKeyRelatedField(queryset=Candidacy.objects.all(), required=False)
-
-
-class FollowUpUpdateSerializer(serializers.Serializer):
-    summary = serializers.CharField(max_length=300, required=False)
-    kind = NamedChoiceField(required=False, **FOLLOWUP_KIND)
-    due_at = serializers.DateTimeField(required=False)
-
-
-class FollowUpCompleteSerializer(serializers.Serializer):
-    outcome = serializers.CharField(max_length=2000)
-
-
-class FollowUpSnoozeSerializer(serializers.Serializer):
-    until = serializers.DateTimeField()
-
-
-class MessageSerializer(serializers.ModelSerializer):
-    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
-    kind = NamedChoiceField(read_only=True, choices=MessageKind.choices, enum_name="MessageKind")
-    status = NamedChoiceField(
-        read_only=True, choices=Message.Status.choices, enum_name="MessageStatus"
-    )
-
-    class Meta:
-        model = Message
-        fields = [
-            "id", "kind", "owner", "contact", "contact_name", "job", "candidacy", "recipient",
-            "status", "send_after", "deadline", "sent_at", "attempts", "last_error",
-            "skip_reason", "edited", "personal_note", "esp_message_id", "idempotency_key",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class MessagePreviewSerializer(serializers.Serializer):
-    subject = serializers.CharField()
-    text = serializers.CharField()
-    html = serializers.CharField()
-
-
-class MessageEditSerializer(serializers.Serializer):
-    subject = serializers.CharField(max_length=300)
-    text = serializers.CharField()
-    html = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class MessageSkipSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-
-
-class PolicySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Policy
-        fields = [
-            "update_cadence_days", "review_window_hours", "closure_undo_minutes",
-            "closure_deadline_hours", "digest_cadence_days", "chase_client_days", "max_attempts",
-        ]  # fmt: skip
-
-
-class JobPolicySerializer(serializers.Serializer):
-    """A job's overrides; null follows the agency's policy."""
-
-    update_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-    digest_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-    chase_client_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-
+from followups.models import Message, Policy
+from followups.serializers import (
+    FollowUpCompleteSerializer,
+    FollowUpCreateSerializer,
+    FollowUpSerializer,
+    FollowUpSnoozeSerializer,
+    FollowUpUpdateSerializer,
+    JobPolicySerializer,
+    MessageEditSerializer,
+    MessagePreviewSerializer,
+    MessageSerializer,
+    MessageSkipSerializer,
+    PolicySerializer,
+)
+from jobs.models import Job
 
 # --- views ---------------------------------------------------------------------------------------
 
@@ -131,10 +47,9 @@ class FollowUpViewSet(ApiViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        followups = selectors.followup_list(user=self.request.user)
-        if self.request.query_params.get("open") == "true":
-            followups = followups.open()
-        return followups
+        return selectors.followup_list(
+            user=self.request.user, open_only=self.request.query_params.get("open") == "true"
+        )
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -208,13 +123,10 @@ class MessageViewSet(ApiViewSet):
     lookup_value_converter = "int"
 
     def get_queryset(self):
-        messages = selectors.message_list(user=self.request.user)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in Message.Status.values:
-                raise exceptions.ValidationError({"status": [f"“{wanted}” is not a status."]})
-            messages = messages.filter(status=wanted)
-        return messages
+        wanted = self.request.query_params.get("status", "")
+        if wanted and wanted not in Message.Status.values:
+            raise exceptions.ValidationError({"status": [f"“{wanted}” is not a status."]})
+        return selectors.message_list(user=self.request.user, status=wanted)
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -293,7 +205,7 @@ class JobPolicyViewSet(ApiViewSet):
 
     def _job(self, job_id: str) -> Job:
         try:
-            return Job.objects.get(pk=int(job_id))
+            return selectors.policy_job_get(job_id=int(job_id))
         except (ValueError, Job.DoesNotExist) as error:
             raise exceptions.NotFound(f"There is no job number {job_id}.") from error
 

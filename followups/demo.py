@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import User
-from followups.models import FollowUp, Message, MessageKind, Policy
+from followups.models import FollowUp, Message, MessageKind
 from followups.planners import plan_all
 from relationships.models import Relationship
 
@@ -19,7 +19,6 @@ MANUAL = [
 
 
 def load(stdout) -> None:
-    Policy.current()
     now = timezone.now()
     for recruiter in User.objects.filter(username__in=["recruiter", "recruiter2"]):
         relationships = list(

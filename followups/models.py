@@ -151,8 +151,9 @@ class Policy(models.Model):
 
     @classmethod
     def current(cls) -> "Policy":
-        policy, _ = cls.objects.get_or_create(pk=1)
-        return policy
+        """The policy: the one row (migration 0002 makes it), or its defaults, unsaved, on a
+        database that lost it. A pure read; services.policy_update writes it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def review_window(self) -> timedelta:

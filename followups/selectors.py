@@ -9,16 +9,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, JobPolicy, Message, PlannerRun, Policy
+from followups.models import FollowUp, JobPolicy, Message, MessageTemplate, PlannerRun, Policy
 from followups.rendering import Rendered
 from jobs.models import Job
 
 AGENDA_LIMIT = 20
 
 
-def followup_list(*, user: User) -> QuerySet[FollowUp]:
+def followup_list(*, user: User, open_only: bool = False) -> QuerySet[FollowUp]:
     """Follow-ups the user may see: their own; a manager's or admin's, everyone's."""
     followups = FollowUp.objects.select_related("contact", "owner", "job")
+    if open_only:
+        followups = followups.open()
     return followups if user.is_manager else followups.filter(owner=user)
 
 
@@ -51,9 +53,30 @@ def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
     )
 
 
-def message_list(*, user: User) -> QuerySet[Message]:
+def message_list(*, user: User, status: str = "") -> QuerySet[Message]:
+    """Messages the user may see: sent on their behalf; a manager's or admin's, everyone's."""
     messages = Message.objects.select_related("contact", "owner", "job", "candidacy")
+    if status:
+        messages = messages.filter(status=status)
     return messages if user.is_manager else messages.filter(owner=user)
+
+
+def message_pending_list(*, user: User, limit: int) -> list[Message]:
+    """The outbox's scheduled messages, soonest first."""
+    return list(
+        message_list(user=user, status=Message.Status.SCHEDULED).order_by("send_after", "id")[
+            :limit
+        ]
+    )
+
+
+def message_recent_list(*, user: User, limit: int) -> list[Message]:
+    """The outbox's other messages (sent, skipped, failed...), latest first."""
+    return list(
+        message_list(user=user)
+        .exclude(status=Message.Status.SCHEDULED)
+        .order_by("-updated_at", "-id")[:limit]
+    )
 
 
 def message_get(*, user: User, pk: int) -> Message:
@@ -95,6 +118,16 @@ class JobFollowThrough:
     settings: list[tuple[str, int, bool]]  # (setting, days, overridden)
     override: JobPolicy | None
     upcoming: list[Message]
+
+
+def template_kinds_saved() -> set[str]:
+    """The kinds of message whose template an admin has saved (the others use the defaults)."""
+    return set(MessageTemplate.objects.values_list("kind", flat=True))
+
+
+def policy_job_get(*, job_id: int) -> Job:
+    """The job whose overrides of the policy are shown, with its client; Job.DoesNotExist."""
+    return Job.objects.select_related("organization").get(pk=job_id)
 
 
 def job_policy_get(*, job: Job) -> JobPolicy | None:

@@ -315,7 +315,7 @@ def policy_update(*, user: User, **changes: int) -> Policy:
     unknown = set(changes) - POLICY_FIELDS
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Not a policy setting."))
-    policy = Policy.current()
+    policy = Policy.objects.select_for_update().filter(pk=1).first() or Policy(pk=1)
     for name, value in changes.items():
         setattr(policy, name, value)
     policy.full_clean()

@@ -3,11 +3,11 @@ open, close, split, split suggestion), candidacies (list, add, move, close, hist
 interviewer feedback.
 
 Every recruiter reads every job and pipeline; changes are for the job's owner, a manager or an
-admin, enforced in the querysets the changing actions load from (another recruiter's job is a 404
-there), as jobs.permissions says.
+admin: the services check it (jobs.services.job_change_check, a 403), and the actions on a job or
+candidacy load it from the ones the user may change (selectors.job_changeable_queryset), so
+another recruiter's is a 404 there.
 """
 
-from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -18,8 +18,7 @@ from rest_framework.routers import SimpleRouter
 from core.api_support import ApiViewSet, KeysetPagination, object_or_404, service_errors
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
-from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange
-from jobs.permissions import can_change_job, jobs_changeable_by
+from jobs.models import Candidacy, Job
 from jobs.serializers import (
     CandidacyCloseSerializer,
     CandidacyCreateSerializer,
@@ -42,30 +41,12 @@ from jobs.serializers import (
 )
 
 
-def _job_queryset() -> QuerySet[Job]:
-    return (
-        Job.objects.select_related("organization", "owner")
-        .defer("organization__search_vector")
-        .prefetch_related(
-            Prefetch("intake_items", queryset=IntakeItem.objects.order_by("kind", "position")),
-            "interviewers",
-        )
-    )
-
-
 def _job_fresh(pk: int) -> Job:
-    return _job_queryset().get(pk=pk)
+    return selectors.job_api_queryset().get(pk=pk)
 
 
-def _changeable_job(request: Request, pk: int) -> Job:
-    return object_or_404(jobs_changeable_by(request.user, Job.objects.all()), pk=pk)
-
-
-def _job_change_check(request: Request, job: Job) -> None:
-    if not can_change_job(request.user, job):
-        raise exceptions.PermissionDenied(
-            "Only the job's owner, a manager or an admin changes this job's pipeline."
-        )
+def _changeable_job(request: Request, pk: str) -> Job:
+    return object_or_404(selectors.job_changeable_queryset(user=request.user), pk=pk)
 
 
 # --- jobs ----------------------------------------------------------------------------------------
@@ -79,7 +60,7 @@ class JobPagination(KeysetPagination):
 class JobViewSet(ApiViewSet):
     """Client jobs with their structured intake."""
 
-    queryset = _job_queryset()
+    queryset = selectors.job_api_queryset()
     serializer_class = JobSerializer
     pagination_class = JobPagination
     lookup_value_converter = "int"
@@ -93,14 +74,13 @@ class JobViewSet(ApiViewSet):
         description="Jobs, newest first, one page at a time (follow `next`).",
     )
     def list(self, request: Request) -> Response:
-        queryset = self.get_queryset()
-        for name in ("status", "owner", "organization"):
+        ids = {}
+        for name in ("owner", "organization"):
             value = request.query_params.get(name)
-            if not value:
-                continue
-            if name != "status" and not value.isdigit():
+            if value and not value.isdigit():
                 raise exceptions.ValidationError({name: ["Give an id (a whole number)."]})
-            queryset = queryset.filter(**{name if name == "status" else f"{name}_id": value})
+            ids[f"{name}_id"] = int(value) if value else None
+        queryset = selectors.job_api_queryset(status=request.query_params.get("status", ""), **ids)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(JobSerializer(page, many=True).data)
 
@@ -132,6 +112,7 @@ class JobViewSet(ApiViewSet):
         with service_errors():
             services.job_intake_update(
                 job=job,
+                user=request.user,
                 items=given.validated_data["items"],
                 signed_off_on=given.validated_data.get("signed_off_on"),
             )
@@ -193,7 +174,7 @@ class JobViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["get"], url_path="split-suggestion")
     def split_suggestion(self, request: Request, pk: str) -> Response:
-        job = object_or_404(Job.objects.all(), pk=pk)
+        job = self.get_object()
         suggestion = split_suggestion_get(job=job)
         return Response(
             SplitSuggestionSerializer(
@@ -221,14 +202,13 @@ class CandidacyPagination(KeysetPagination):
 class CandidacyViewSet(ApiViewSet):
     """Contacts in jobs' pipelines."""
 
-    queryset = Candidacy.objects.select_related("contact", "job").defer("contact__search_vector")
+    queryset = selectors.candidacy_api_queryset()
     serializer_class = CandidacySerializer
     pagination_class = CandidacyPagination
     lookup_value_converter = "int"
 
     def _changeable(self, request: Request, pk: str) -> Candidacy:
-        jobs = jobs_changeable_by(request.user, Job.objects.all())
-        return object_or_404(self.get_queryset().filter(job__in=jobs), pk=pk)
+        return object_or_404(selectors.candidacy_api_queryset(changeable_by=request.user), pk=pk)
 
     @extend_schema(
         parameters=[CandidacyQuerySerializer],
@@ -238,15 +218,9 @@ class CandidacyViewSet(ApiViewSet):
         query = CandidacyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         given = query.validated_data
-        queryset = self.get_queryset()
-        if given.get("job"):
-            queryset = queryset.filter(job_id=given["job"])
-        if given.get("contact"):
-            queryset = queryset.filter(contact_id=given["contact"])
-        if given.get("open") is True:
-            queryset = queryset.open()
-        elif given.get("open") is False:
-            queryset = queryset.closed()
+        queryset = selectors.candidacy_api_queryset(
+            job_id=given.get("job"), contact_id=given.get("contact"), is_open=given.get("open")
+        )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CandidacySerializer(page, many=True).data)
 
@@ -261,7 +235,6 @@ class CandidacyViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         given = CandidacyCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        _job_change_check(request, given.validated_data["job"])
         with service_errors():
             candidacy = services.candidacy_add(user=request.user, **given.validated_data)
         return Response(CandidacySerializer(candidacy).data, status=status.HTTP_201_CREATED)
@@ -309,8 +282,8 @@ class CandidacyViewSet(ApiViewSet):
     @action(detail=True, methods=["get"], url_path="history", pagination_class=None)
     def history(self, request: Request, pk: str) -> Response:
         candidacy = self.get_object()
-        changes = StageChange.objects.filter(candidacy=candidacy).select_related("by")
-        return Response(StageChangeSerializer(changes.order_by("at", "id"), many=True).data)
+        changes = selectors.stage_change_list(candidacy=candidacy)
+        return Response(StageChangeSerializer(changes, many=True).data)
 
 
 # --- feedback ------------------------------------------------------------------------------------
@@ -320,21 +293,11 @@ class FeedbackPagination(KeysetPagination):
     ordering = ("-id",)
 
 
-def _feedback_queryset() -> QuerySet[Feedback]:
-    return (
-        Feedback.objects.select_related("interviewer")
-        .defer("interviewer__search_vector")
-        .prefetch_related(
-            Prefetch("scores", queryset=FeedbackScore.objects.select_related("criterion"))
-        )
-    )
-
-
 @extend_schema(tags=["feedback"])
 class FeedbackViewSet(ApiViewSet):
     """Interviewers' scorecards: a recommendation and 1-5 scores on the job's criteria."""
 
-    queryset = _feedback_queryset()
+    queryset = selectors.feedback_api_queryset()
     serializer_class = FeedbackSerializer
     pagination_class = FeedbackPagination
     lookup_value_converter = "int"
@@ -343,11 +306,10 @@ class FeedbackViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         query = FeedbackQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        queryset = self.get_queryset()
-        if query.validated_data.get("job"):
-            queryset = queryset.filter(candidacy__job_id=query.validated_data["job"])
-        if query.validated_data.get("candidacy"):
-            queryset = queryset.filter(candidacy_id=query.validated_data["candidacy"])
+        queryset = selectors.feedback_api_queryset(
+            job_id=query.validated_data.get("job"),
+            candidacy_id=query.validated_data.get("candidacy"),
+        )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(FeedbackSerializer(page, many=True).data)
 
@@ -362,11 +324,9 @@ class FeedbackViewSet(ApiViewSet):
     def create(self, request: Request) -> Response:
         given = FeedbackCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        candidacy = given.validated_data["candidacy"]
-        _job_change_check(request, selectors.job_get(job_id=candidacy.job_id))
         with service_errors():
             feedback = services.feedback_record(user=request.user, **given.validated_data)
-        fresh = _feedback_queryset().get(pk=feedback.pk)
+        fresh = selectors.feedback_api_queryset().get(pk=feedback.pk)
         return Response(FeedbackSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 

@@ -17,9 +17,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import User
 from contacts.models import Contact
 from core.cursors import InvalidCursor, cursor_decode, cursor_encode
-from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
+from jobs.models import (
+    Candidacy,
+    Feedback,
+    FeedbackScore,
+    IntakeItem,
+    Job,
+    StageChange,
+    intake_completeness,
+)
+from jobs.permissions import jobs_changeable_by
 
 __all__ = ["InvalidCursor"]
 
@@ -187,11 +197,105 @@ def candidacy_contact_list(
     )
 
 
-def job_choice_list(*, limit: int = 200) -> list[Job]:
-    """Active jobs to choose from (adding a candidate), newest first, capped."""
+def job_choice_list(*, changeable_by: User | None = None, limit: int = 200) -> list[Job]:
+    """Active jobs to choose from (adding a candidate), newest first, capped; `changeable_by`:
+    only the jobs that user may change."""
+    jobs = (
+        Job.objects.all()
+        if changeable_by is None
+        else jobs_changeable_by(changeable_by, Job.objects.all())
+    )
     return list(
-        Job.objects.filter(status__in=[Job.Status.OPEN, Job.Status.INTAKE, Job.Status.ON_HOLD])
+        jobs.filter(status__in=[Job.Status.OPEN, Job.Status.INTAKE, Job.Status.ON_HOLD])
         .select_related("organization")
         .defer("organization__search_vector")
         .order_by("-id")[:limit]
     )
+
+
+def interviewer_choice_list(*, job: Job, limit: int = 200) -> list[Contact]:
+    """Who may have interviewed for `job`: its interviewers and hiring manager, then up to
+    `limit` people at the client by name (job from job_get, interviewers prefetched)."""
+    interviewers = {contact.pk: contact for contact in job.interviewers.all()}
+    if job.hiring_manager:
+        interviewers.setdefault(job.hiring_manager.pk, job.hiring_manager)
+    colleagues = Contact.objects.filter(organization_id=job.organization_id).defer("search_vector")
+    for contact in colleagues.order_by("sort_name", "id")[:limit]:
+        interviewers.setdefault(contact.pk, contact)
+    return list(interviewers.values())
+
+
+# --- the API's reads -----------------------------------------------------------------------------
+
+
+def job_api_queryset(
+    *, status: str = "", owner_id: int | None = None, organization_id: int | None = None
+) -> QuerySet[Job]:
+    """Jobs as the API shows them, with client, owner, intake items in order and interviewers
+    (a fixed number of queries a page)."""
+    queryset = (
+        Job.objects.select_related("organization", "owner")
+        .defer("organization__search_vector")
+        .prefetch_related(
+            Prefetch("intake_items", queryset=IntakeItem.objects.order_by("kind", "position")),
+            "interviewers",
+        )
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if owner_id is not None:
+        queryset = queryset.filter(owner_id=owner_id)
+    if organization_id is not None:
+        queryset = queryset.filter(organization_id=organization_id)
+    return queryset
+
+
+def job_changeable_queryset(*, user: User) -> QuerySet[Job]:
+    """The jobs `user` may change: the API loads a change's job from here, so another
+    recruiter's job is a 404 there (the services check again)."""
+    return jobs_changeable_by(user, Job.objects.all())
+
+
+def candidacy_api_queryset(
+    *,
+    job_id: int | None = None,
+    contact_id: int | None = None,
+    is_open: bool | None = None,
+    changeable_by: User | None = None,
+) -> QuerySet[Candidacy]:
+    """Candidacies with contact and job; `changeable_by`: only those in jobs that user changes."""
+    queryset = Candidacy.objects.select_related("contact", "job").defer("contact__search_vector")
+    if job_id:
+        queryset = queryset.filter(job_id=job_id)
+    if contact_id:
+        queryset = queryset.filter(contact_id=contact_id)
+    if is_open is True:
+        queryset = queryset.open()
+    elif is_open is False:
+        queryset = queryset.closed()
+    if changeable_by is not None:
+        queryset = queryset.filter(job__in=job_changeable_queryset(user=changeable_by))
+    return queryset
+
+
+def stage_change_list(*, candidacy: Candidacy) -> QuerySet[StageChange]:
+    """Every stage change of a candidacy, oldest first, with who made it."""
+    return StageChange.objects.filter(candidacy=candidacy).select_related("by").order_by("at", "id")
+
+
+def feedback_api_queryset(
+    *, job_id: int | None = None, candidacy_id: int | None = None
+) -> QuerySet[Feedback]:
+    """Scorecards with the interviewer and each score's criterion."""
+    queryset = (
+        Feedback.objects.select_related("interviewer")
+        .defer("interviewer__search_vector")
+        .prefetch_related(
+            Prefetch("scores", queryset=FeedbackScore.objects.select_related("criterion"))
+        )
+    )
+    if job_id:
+        queryset = queryset.filter(candidacy__job_id=job_id)
+    if candidacy_id:
+        queryset = queryset.filter(candidacy_id=candidacy_id)
+    return queryset

@@ -5,8 +5,6 @@ Every recruiter sees every contact; what belongs to an owner (tier and cadence, 
 off) is checked by the services (relationships.permissions), whose PermissionDenied is a 403.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -15,11 +13,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.models import User
+from contacts import selectors as contact_selectors
 from contacts import services as contact_services
-from contacts.models import Contact, Employment, Fact
-from contacts.normalize import email_normalize, linkedin_key, phone_key
-from contacts.search import contact_search
-from contacts.selectors import contact_duplicate_list
+from contacts.models import Contact
+from contacts.selectors import DuplicateMatch, contact_duplicate_match_list
 from contacts.serializers import ContactQuerySerializer
 from core.api_support import (
     ApiViewSet,
@@ -33,7 +30,6 @@ from core.api_support import (
     service_errors,
 )
 from relationships import selectors, services
-from relationships.models import Connection, Handoff, Interaction, Relationship
 from relationships.serializers import (
     ConnectionCreateSerializer,
     ConnectionSerializer,
@@ -59,52 +55,16 @@ DuplicateErrorSerializer = error_schema(
     ),
 )
 
-# --- reads only the API needs --------------------------------------------------------------------
-
-
-def _contact_detail_queryset() -> QuerySet[Contact]:
-    """A contact with organization, relationship and owner (one join), career and pinned facts
-    (one query each)."""
-    return (
-        Contact.objects.defer("search_vector", "organization__search_vector")
-        .select_related("organization", "relationship__owner")
-        .prefetch_related(
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("organization")
-                .defer("organization__search_vector")
-                .order_by("-started_on", "-id"),
-                to_attr="career",
-            ),
-            Prefetch(
-                "facts",
-                queryset=Fact.objects.filter(pinned=True)
-                .select_related("author")
-                .order_by("-learned_on", "-id"),
-                to_attr="pinned_facts",
-            ),
-        )
-    )
-
 
 def _contact_detail_get(contact_id: int) -> Contact:
-    return object_or_404(_contact_detail_queryset(), pk=contact_id)
+    return object_or_404(selectors.contact_detail_queryset(), pk=contact_id)
 
 
-def _contact_search_list(query: str, limit: int) -> list[Contact]:
-    """contacts.search's best matches with their relationship and owner (two queries more)."""
-    contacts = contact_search(query=query, limit=limit)
-    prefetch_related_objects(contacts, "relationship__owner")
-    return contacts
-
-
-def _interaction_queryset(contact: Contact) -> QuerySet[Interaction]:
-    # relationships.selectors.interaction_list caps the timeline; the API pages through all of it.
-    return (
-        Interaction.objects.filter(contact=contact)
-        .select_related("recruiter")
-        .prefetch_related("facts")
-    )
+def _contact_or_404(pk: str) -> Contact:
+    try:
+        return contact_selectors.contact_get(contact_id=int(pk))
+    except (ValueError, Contact.DoesNotExist) as error:
+        raise exceptions.NotFound("No Contact matches the given query.") from error
 
 
 def _owner_filter(owner: str | None, user: User) -> int | str | None:
@@ -116,24 +76,16 @@ def _owner_filter(owner: str | None, user: User) -> int | str | None:
     return int(owner)
 
 
-def _duplicate_fields(given: dict, duplicates: list[Contact]) -> dict[str, list[str]]:
+def _duplicate_fields(matches: list[DuplicateMatch]) -> dict[str, list[str]]:
     """Which of the given identities each duplicate shares, by field."""
-    emails = set()
-    for raw in given.get("emails", ()):
-        try:
-            emails.add(email_normalize(raw))
-        except DjangoValidationError:
-            continue  # an invalid address matches nothing; the service will name it
-    phones = {key for key in map(phone_key, given.get("phones", ())) if key}
-    profile = linkedin_key(given.get("linkedin_url", ""))
     fields: dict[str, list[str]] = {}
-    for contact in duplicates:
-        who = f"{contact.full_name} (#{contact.pk})"
-        for email in sorted(emails & set(contact.emails)):
+    for match in matches:
+        who = f"{match.contact.full_name} (#{match.contact.pk})"
+        for email in sorted(match.emails):
             fields.setdefault("emails", []).append(f"{who} already has {email}.")
-        if phones & set(contact.phone_keys):
+        if match.phones:
             fields.setdefault("phones", []).append(f"{who} already has this phone number.")
-        if profile and profile == contact.linkedin_key:
+        if match.linkedin:
             fields.setdefault("linkedin_url", []).append(f"{who} has this LinkedIn profile.")
     return fields
 
@@ -145,7 +97,7 @@ def _duplicate_fields(given: dict, duplicates: list[Contact]) -> dict[str, list[
 class ContactViewSet(ApiViewSet):
     """Contacts with their owner's relationship, career and pinned facts."""
 
-    queryset = _contact_detail_queryset()
+    queryset = selectors.contact_detail_queryset()
     serializer_class = ContactDetailSerializer
     # relationships.selectors.contact_list pages by its own keyset (sort name, id).
     pagination_class = SelectorPagination
@@ -163,7 +115,7 @@ class ContactViewSet(ApiViewSet):
         limit = self.paginator.limit_from(request)
         text = given.get("q", "").strip()
         if text:
-            found = _contact_search_list(text, limit)
+            found = selectors.contact_search_list(query=text, limit=limit)
             return page_response(ContactListItemSerializer(found, many=True).data)
         filters = selectors.ContactFilters(
             owner=_owner_filter(given.get("owner"), request.user),
@@ -195,28 +147,24 @@ class ContactViewSet(ApiViewSet):
         fields = dict(given.validated_data)
         owner: User = fields.pop("owner", request.user)
         tier = fields.pop("tier")
-        if owner.pk != request.user.pk and not request.user.is_manager:
-            raise exceptions.PermissionDenied(
-                "Only managers and admins give a new contact to another recruiter."
-            )
         if not fields.pop("allow_duplicate"):
-            duplicates = contact_duplicate_list(
+            matches = contact_duplicate_match_list(
                 emails=fields.get("emails", ()),
                 phones=fields.get("phones", ()),
                 linkedin_url=fields.get("linkedin_url", ""),
             )
-            if duplicates:
-                names = ", ".join(f"{c.full_name} (#{c.pk})" for c in duplicates)
+            if matches:
+                names = ", ".join(f"{m.contact.full_name} (#{m.contact.pk})" for m in matches)
                 return error_response(
                     status=status.HTTP_409_CONFLICT,
                     code="duplicate",
                     message=f"This may be {names}: merge or update that contact, or send "
                     '"allow_duplicate": true to create a new one anyway.',
-                    fields=_duplicate_fields(fields, duplicates),
-                    duplicates=[contact.pk for contact in duplicates],
+                    fields=_duplicate_fields(matches),
+                    duplicates=[match.contact.pk for match in matches],
                 )
         with service_errors():
-            contact = services.contact_onboard(owner=owner, tier=tier, **fields)
+            contact = services.contact_onboard(owner=owner, user=request.user, tier=tier, **fields)
         return Response(
             ContactDetailSerializer(_contact_detail_get(contact.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -227,7 +175,7 @@ class ContactViewSet(ApiViewSet):
 
     @extend_schema(request=ContactUpdateSerializer, responses=ContactDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        contact = object_or_404(Contact.objects.all(), pk=pk)
+        contact = _contact_or_404(pk)
         given = ContactUpdateSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         changes = dict(given.validated_data)
@@ -244,7 +192,7 @@ class ContactViewSet(ApiViewSet):
     )
     @action(detail=True, methods=["post"], url_path="merge")
     def merge(self, request: Request, pk: str) -> Response:
-        survivor = object_or_404(Contact.objects.all(), pk=pk)
+        survivor = _contact_or_404(pk)
         given = MergeInputSerializer(data=request.data, context={"survivor": survivor})
         given.is_valid(raise_exception=True)
         with service_errors():
@@ -274,7 +222,7 @@ class InteractionPagination(KeysetPagination):
 class InteractionViewSet(ApiViewSet):
     """The timeline: every call, email, meeting, note, message, stage change, handoff, merge."""
 
-    queryset = Interaction.objects.select_related("recruiter").prefetch_related("facts")
+    queryset = selectors.interaction_queryset()
     serializer_class = InteractionSerializer
     pagination_class = InteractionPagination
     lookup_value_converter = "int"
@@ -285,7 +233,9 @@ class InteractionViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         query = ContactQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(_interaction_queryset(query.validated_data["contact"]))
+        page = self.paginate_queryset(
+            selectors.interaction_queryset(contact=query.validated_data["contact"])
+        )
         return self.get_paginated_response(InteractionSerializer(page, many=True).data)
 
     @extend_schema(
@@ -312,7 +262,7 @@ class InteractionViewSet(ApiViewSet):
 class RelationshipViewSet(ApiViewSet):
     """A contact's relationship with its owner, addressed by the contact's id."""
 
-    queryset = Relationship.objects.select_related("owner")
+    queryset = selectors.relationship_queryset()
     serializer_class = RelationshipSerializer
     pagination_class = None
     lookup_field = "contact_id"
@@ -344,7 +294,7 @@ class RelationshipViewSet(ApiViewSet):
 class ConnectionViewSet(ApiViewSet):
     """How two contacts know each other."""
 
-    queryset = Connection.objects.select_related("from_contact", "to_contact")
+    queryset = selectors.connection_queryset()
     serializer_class = ConnectionSerializer
     pagination_class = OnePagePagination
     lookup_value_converter = "int"
@@ -386,7 +336,7 @@ class HandoffPagination(KeysetPagination):
 class HandoffViewSet(ApiViewSet):
     """Relationships moved from one recruiter to another, newest first."""
 
-    queryset = Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by")
+    queryset = selectors.handoff_queryset()
     serializer_class = HandoffSerializer
     pagination_class = HandoffPagination
     lookup_value_converter = "int"

@@ -17,7 +17,7 @@ from contacts.models import Contact, Organization
 from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE, ORGANIZATION_PAGE
 from core.panels import Panel
 from relationships import selectors
-from relationships.forms_timeline import ConnectionForm, InteractionForm, RelationshipTierForm
+from relationships.forms.timeline import ConnectionForm, InteractionForm, RelationshipTierForm
 from relationships.models import Connection
 from relationships.permissions import can_change_relationship
 

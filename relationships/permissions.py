@@ -11,6 +11,11 @@ def can_change_relationship(user: User, relationship: Relationship) -> bool:
     return user.is_manager or relationship.owner_id == user.pk
 
 
+def can_give_contact(user: User, owner: User) -> bool:
+    """Who a new contact may go to: the recruiter creating it; a manager's or admin's, anyone."""
+    return user.is_manager or owner.pk == user.pk
+
+
 def can_hand_off(user: User, from_recruiter: User) -> bool:
     return user.is_manager or from_recruiter.pk == user.pk
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,7 +17,12 @@ from contacts import merging
 from contacts import services as contact_services
 from contacts.models import Contact, Fact
 from relationships.models import Connection, Handoff, Interaction, Relationship
-from relationships.permissions import can_change_relationship, can_hand_off, can_merge
+from relationships.permissions import (
+    can_change_relationship,
+    can_give_contact,
+    can_hand_off,
+    can_merge,
+)
 
 # --- relationships -------------------------------------------------------------------------------
 
@@ -91,9 +96,16 @@ def relationship_update(
 
 @transaction.atomic
 def contact_onboard(
-    *, owner: User, tier: str = Relationship.Tier.B, **contact_fields: Any
+    *,
+    owner: User,
+    user: User | None = None,
+    tier: str = Relationship.Tier.B,
+    **contact_fields: Any,
 ) -> Contact:
-    """A new contact and its relationship, owned by `owner`."""
+    """A new contact and its relationship, owned by `owner`; `user` creates it (None: the
+    system)."""
+    if user is not None and not can_give_contact(user, owner):
+        raise PermissionDenied("Only managers and admins give a new contact to another recruiter.")
     contact = contact_services.contact_create(**contact_fields)
     relationship_create(contact=contact, owner=owner, tier=tier)
     return contact
@@ -310,24 +322,25 @@ def handoff_mover_register(name: str, mover: HandoffMover) -> None:
     _handoff_movers[name] = mover
 
 
-@transaction.atomic
-def relationship_handoff(
+def _handoff_relationships(
     *,
     from_recruiter: User,
     to_recruiter: User,
     performed_by: User,
-    note: str = "",
-    contacts: Sequence[Contact] | None = None,
-) -> Handoff:
-    """Move relationships from one recruiter to another: the listed contacts, or all of them when
-    `contacts` is None. Every moved contact gets a handoff entry on its timeline."""
+    contacts: Sequence[Contact] | None,
+    lock: bool,
+) -> tuple[QuerySet[Relationship], str]:
+    """The relationships a handoff moves and its scope, or PermissionDenied / ValidationError
+    when it may not happen."""
     if not can_hand_off(performed_by, from_recruiter):
         raise PermissionDenied("Recruiters hand off their own relationships; managers anyone's.")
     if from_recruiter.pk == to_recruiter.pk:
         raise ValidationError({"to_recruiter": "Choose another recruiter to hand off to."})
     if not to_recruiter.is_active:
         raise ValidationError({"to_recruiter": f"{to_recruiter} is not an active user."})
-    relationships = Relationship.objects.select_for_update().filter(owner=from_recruiter)
+    relationships = Relationship.objects.filter(owner=from_recruiter)
+    if lock:
+        relationships = relationships.select_for_update()
     if contacts is not None:
         wanted = {contact.pk for contact in contacts}
         if not wanted:
@@ -341,9 +354,54 @@ def relationship_handoff(
         scope = Handoff.Scope.ONE if len(wanted) == 1 else Handoff.Scope.SELECTION
     else:
         scope = Handoff.Scope.ALL
+    return relationships, scope
+
+
+def _owns_nothing(from_recruiter: User) -> ValidationError:
+    return ValidationError({"contacts": f"{from_recruiter} owns no relationships to hand off."})
+
+
+def relationship_handoff_check(
+    *,
+    from_recruiter: User,
+    to_recruiter: User,
+    performed_by: User,
+    contacts: Sequence[Contact] | None = None,
+) -> None:
+    """Raise what relationship_handoff would raise, writing nothing: the handoff form asks
+    before its confirm step shows what will move."""
+    relationships, scope = _handoff_relationships(
+        from_recruiter=from_recruiter,
+        to_recruiter=to_recruiter,
+        performed_by=performed_by,
+        contacts=contacts,
+        lock=False,
+    )
+    if scope == Handoff.Scope.ALL and not relationships.exists():
+        raise _owns_nothing(from_recruiter)
+
+
+@transaction.atomic
+def relationship_handoff(
+    *,
+    from_recruiter: User,
+    to_recruiter: User,
+    performed_by: User,
+    note: str = "",
+    contacts: Sequence[Contact] | None = None,
+) -> Handoff:
+    """Move relationships from one recruiter to another: the listed contacts, or all of them when
+    `contacts` is None. Every moved contact gets a handoff entry on its timeline."""
+    relationships, scope = _handoff_relationships(
+        from_recruiter=from_recruiter,
+        to_recruiter=to_recruiter,
+        performed_by=performed_by,
+        contacts=contacts,
+        lock=True,
+    )
     moved = list(relationships.select_related("contact").order_by("contact_id"))
     if not moved:
-        raise ValidationError({"contacts": f"{from_recruiter} owns no relationships to hand off."})
+        raise _owns_nothing(from_recruiter)
     handoff = Handoff(
         from_recruiter=from_recruiter,
         to_recruiter=to_recruiter,

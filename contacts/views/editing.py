@@ -10,8 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 
 from contacts import selectors, services
-from contacts.forms import ContactEditForm, DuplicateMatch
+from contacts.forms.contact import ContactEditForm
 from contacts.models import Contact
+from contacts.selectors import DuplicateMatch
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,7 +36,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         # The failed save may have half-changed the instance: show the form over a fresh copy.
         form.contact = selectors.contact_get(contact_id=pk)
-        form.service_errors_add(error)
+        form.add_service_errors(error)
         return _render(request, form)
     if changes:
         messages.success(request, f"{contact.full_name} was updated.")

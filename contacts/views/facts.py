@@ -5,22 +5,23 @@ the one on the page; without JavaScript it redirects back to the contact page, o
 with the form's errors.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from contacts import services
-from contacts.forms_facts import FactForm
+from contacts import selectors, services
+from contacts.forms.facts import FactForm
 from contacts.models import Contact, Fact
 from contacts.views.pages import contact_or_404, contact_page_response, facts_context
 
 
-def can_delete_fact(user: User, fact: Fact) -> bool:
-    """Whoever wrote it down, or a manager or an admin."""
-    return user.is_manager or (fact.author_id is not None and fact.author_id == user.pk)
+def _fact_or_404(contact: Contact, fact_pk: int) -> Fact:
+    try:
+        return selectors.fact_get(contact=contact, fact_id=fact_pk)
+    except Fact.DoesNotExist as error:
+        raise Http404(f"{contact} has no fact number {fact_pk}.") from error
 
 
 def _facts_response(
@@ -53,7 +54,7 @@ def fact_create(request: HttpRequest, pk: int) -> HttpResponse:
 def fact_pin(request: HttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     """Pin the fact to the top of the page, or unpin it."""
     contact = contact_or_404(pk)
-    fact = get_object_or_404(Fact, pk=fact_pk, contact=contact)
+    fact = _fact_or_404(contact, fact_pk)
     services.fact_update(fact=fact, pinned=not fact.pinned)
     return _facts_response(request, contact)
 
@@ -61,10 +62,7 @@ def fact_pin(request: HttpRequest, pk: int, fact_pk: int) -> HttpResponse:
 @require_POST
 def fact_delete(request: HttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     contact = contact_or_404(pk)
-    fact = get_object_or_404(Fact, pk=fact_pk, contact=contact)
-    if not can_delete_fact(request.user, fact):
-        raise PermissionDenied("Only whoever wrote a fact down, a manager or an admin deletes it.")
-    services.fact_delete(fact=fact)
+    services.fact_delete(fact=_fact_or_404(contact, fact_pk), user=request.user)
     return _facts_response(request, contact)
 
 

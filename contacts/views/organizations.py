@@ -9,7 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts import selectors, services
-from contacts.forms_facts import OrganizationForm
+from contacts.forms.organizations import OrganizationForm
 from contacts.models import Organization
 from contacts.panels import ORGANIZATION_PAGE
 from core.cursors import InvalidCursor

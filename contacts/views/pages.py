@@ -17,7 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from contacts import selectors
-from contacts.forms_facts import FactForm
+from contacts.forms.facts import FactForm
 from contacts.models import Contact
 from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
 

@@ -1,6 +1,7 @@
 """Writes to jobs: keyword-only, atomic, validated; every change to a person's candidacy leaves
 a StageChange and a row on their timeline (relationships.services.interaction_log)."""
 
+from jobs.services.access import job_change_check
 from jobs.services.candidacies import (
     candidacy_add,
     candidacy_candidate_touch_record,
@@ -23,6 +24,7 @@ __all__ = [
     "candidacy_close",
     "candidacy_move",
     "feedback_record",
+    "job_change_check",
     "job_close",
     "job_create",
     "job_handoff_move",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Contact
 from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange
+from jobs.services.access import job_change_check
 from relationships.models import Interaction
 from relationships.services import interaction_log
 
@@ -48,12 +49,13 @@ def _stage_change_log(
     return change
 
 
-def _open_candidacy_locked(candidacy: Candidacy) -> Candidacy:
+def _open_candidacy_locked(candidacy: Candidacy, user: User | None) -> Candidacy:
     locked = (
         Candidacy.objects.select_for_update(of=("self",))
         .select_related("job", "contact")
         .get(pk=candidacy.pk)
     )
+    job_change_check(job=locked.job, user=user)
     if not locked.is_open:
         raise ValidationError(
             {
@@ -74,6 +76,7 @@ def candidacy_add(
     note: str = "",
 ) -> Candidacy:
     """Put a contact into a job's pipeline. One open candidacy per contact and job."""
+    job_change_check(job=job, user=user)
     if not job.is_active:
         raise ValidationError(
             {"job": f"“{job.title}” is {job.get_status_display().lower()}: it takes no one."}
@@ -107,7 +110,7 @@ def candidacy_move(
     """Move an open candidacy to another stage. Moving to "placed" closes it as placed."""
     if to_stage not in Candidacy.Stage.values:
         raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
-    candidacy = _open_candidacy_locked(candidacy)
+    candidacy = _open_candidacy_locked(candidacy, user)
     if to_stage == candidacy.stage:
         raise ValidationError(
             {"stage": f"This candidacy is already at {candidacy.get_stage_display().lower()}."}
@@ -142,7 +145,7 @@ def candidacy_close(
     candidate a closure notice from `decided_at` on."""
     if outcome not in Candidacy.Outcome.values:
         raise ValidationError({"outcome": f"“{outcome}” is not an outcome."})
-    candidacy = _open_candidacy_locked(candidacy)
+    candidacy = _open_candidacy_locked(candidacy, user)
     now = timezone.now()
     from_stage = candidacy.stage
     if outcome == Candidacy.Outcome.PLACED:
@@ -194,6 +197,7 @@ def feedback_record(
 ) -> Feedback:
     """An interviewer's scorecard: a recommendation and a 1-5 score per criterion of the job
     (criterion id -> score). A criterion the job does not have is refused."""
+    job_change_check(job=candidacy.job, user=user)
     scores = dict(scores or {})
     criteria = {
         item.pk: item

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Contact, Organization
 from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
+from jobs.services.access import job_change_check
 from relationships.models import Handoff, Interaction
 from relationships.services import TimelineEntry, interaction_bulk_log
 
@@ -49,7 +50,7 @@ def job_create(
     if interviewers:
         job.interviewers.set(interviewers)
     if intake:
-        job_intake_update(job=job, items=intake)
+        job_intake_update(job=job, items=intake, user=owner)
     return job
 
 
@@ -58,10 +59,12 @@ def job_intake_update(
     *,
     job: Job,
     items: Mapping[str, Sequence[str]],
+    user: User | None,
     signed_off_on: date | None = None,
 ) -> Job:
     """Set the intake items of the kinds given (kind -> texts, in order); kinds not given stay.
     An item already scored in feedback cannot be removed: its scores would lose their meaning."""
+    job_change_check(job=job, user=user)
     unknown = sorted(set(items) - set(IntakeItem.Kind.values))
     if unknown:
         raise ValidationError({"items": f"Unknown intake kinds: {', '.join(unknown)}."})
@@ -96,6 +99,7 @@ def job_intake_missing(job: Job) -> list[str]:
 def job_open(*, job: Job, user: User, override_reason: str = "") -> Job:
     """Open a job for sourcing. An incomplete intake needs an override with a reason, which is
     recorded (who, when, why)."""
+    job_change_check(job=job, user=user)
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.status not in (Job.Status.INTAKE, Job.Status.ON_HOLD):
         raise ValidationError({"status": f"A job that is {job.get_status_display()} cannot open."})
@@ -130,6 +134,7 @@ CLOSING_OUTCOME = {
 def job_close(*, job: Job, status: str, user: User | None, reason: str = "") -> int:
     """Close a job as filled or cancelled; every open candidacy closes with the matching outcome
     (job_filled, job_cancelled) in one pass. Returns how many candidacies closed."""
+    job_change_check(job=job, user=user)
     if status not in CLOSING_OUTCOME:
         raise ValidationError({"status": "A job closes as filled or cancelled."})
     job = Job.objects.select_for_update().get(pk=job.pk)

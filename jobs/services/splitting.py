@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from jobs.models import Candidacy, IntakeItem, Job, StageChange
+from jobs.services.access import job_change_check
 from relationships.models import Interaction
 from relationships.services import interaction_log
 
@@ -121,6 +122,7 @@ def job_split(
 ) -> tuple[Job, Job]:
     """Split `job` into two siblings with copies of its intake; `routes` sends each open
     candidacy (by id) to "a", "b" or "both". The original ends as split."""
+    job_change_check(job=job, user=user)
     job = Job.objects.select_for_update().get(pk=job.pk)
     if not job.is_active:
         raise ValidationError(

@@ -11,14 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts.views.pages import contact_or_404
 from jobs import selectors, services
 from jobs.forms import CandidacyAddForm
-from jobs.permissions import can_change_job
 
 
 def _response(
     request: HttpRequest, contact, form=None, status: int = 200, *, brief: bool = False
 ) -> HttpResponse:
-    jobs = [] if brief else selectors.job_choice_list()
-    jobs = [job for job in jobs if can_change_job(request.user, job)]
+    jobs = [] if brief else selectors.job_choice_list(changeable_by=request.user)
     context = {
         "contact": contact,
         "candidacies": selectors.candidacy_contact_list(contact=contact),
@@ -44,7 +42,7 @@ def contact_candidacies_brief(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contact_candidacy_add(request: HttpRequest, pk: int) -> HttpResponse:
     contact = contact_or_404(pk)
-    jobs = [job for job in selectors.job_choice_list() if can_change_job(request.user, job)]
+    jobs = selectors.job_choice_list(changeable_by=request.user)
     form = CandidacyAddForm(request.POST, jobs=jobs)
     if form.is_valid():
         try:

@@ -8,14 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts.models import Contact
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.forms import FeedbackForm, IntakeForm, JobCloseForm, JobOpenForm
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
-from jobs.views.common import job_change_check, job_or_404
+from jobs.views.common import job_or_404
 
 INTERVIEWER_CHOICE_LIMIT = 200
 
@@ -53,12 +52,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def job_intake(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
-    job_change_check(request, job)
+    services.job_change_check(job=job, user=request.user)  # the form is for who may change it
     form = IntakeForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
             services.job_intake_update(
-                job=job, items=form.items(), signed_off_on=form.cleaned_data["signed_off_on"]
+                job=job,
+                items=form.items(),
+                user=request.user,
+                signed_off_on=form.cleaned_data["signed_off_on"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -72,7 +74,6 @@ def job_intake(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_open(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
-    job_change_check(request, job)
     form = JobOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -90,7 +91,6 @@ def job_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_close(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
-    job_change_check(request, job)
     form = JobCloseForm(request.POST)
     if form.is_valid():
         try:
@@ -109,17 +109,10 @@ def job_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _feedback_form(request: HttpRequest, job: Job) -> FeedbackForm:
-    candidacies = selectors.candidacy_board_list(job=job)
-    interviewers = {contact.pk: contact for contact in job.interviewers.all()}
-    if job.hiring_manager:
-        interviewers.setdefault(job.hiring_manager.pk, job.hiring_manager)
-    colleagues = Contact.objects.filter(organization_id=job.organization_id).defer("search_vector")
-    for contact in colleagues.order_by("sort_name", "id")[:INTERVIEWER_CHOICE_LIMIT]:
-        interviewers.setdefault(contact.pk, contact)
     return FeedbackForm(
         request.POST or None,
-        candidacies=candidacies,
-        interviewers=list(interviewers.values()),
+        candidacies=selectors.candidacy_board_list(job=job),
+        interviewers=selectors.interviewer_choice_list(job=job, limit=INTERVIEWER_CHOICE_LIMIT),
         criteria=selectors.job_criteria(job),
     )
 
@@ -128,7 +121,7 @@ def _feedback_form(request: HttpRequest, job: Job) -> FeedbackForm:
 def job_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an interviewer's scorecard on one of the job's candidates."""
     job = job_or_404(pk)
-    job_change_check(request, job)
+    services.job_change_check(job=job, user=request.user)  # the form is for who may change it
     form = _feedback_form(request, job)
     if request.method == "POST" and form.is_valid():
         try:

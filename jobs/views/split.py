@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.forms import JobSplitForm
-from jobs.views.common import job_change_check, job_or_404
+from jobs.views.common import job_or_404
 
 
 @require_http_methods(["GET", "POST"])
 def job_split(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
-    job_change_check(request, job)
+    services.job_change_check(job=job, user=request.user)  # the form is for who may change it
     candidacies = selectors.candidacy_board_list(job=job)
     form = JobSplitForm(request.POST or None, job=job, candidacies=candidacies)
     if request.method == "POST" and form.is_valid():

@@ -14,12 +14,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact, Organization
+from contacts.selectors import organization_get
 from contacts.services import organization_get_or_create
 from core.exports import csv_response
 from core.links import pk_link
 from core.paging import keyset_page
 from relationships import selectors, services
-from relationships.forms_contact import ContactFilterForm, ContactNewForm
+from relationships.forms.contact import ContactFilterForm, ContactNewForm
 from relationships.models import Relationship
 
 # Read at request time so tests can make pages small.
@@ -122,7 +123,10 @@ def _day(moment: dt.datetime | None) -> str:
 def _organization(organization_id: int | None) -> Organization | None:
     if organization_id is None:
         return None
-    return Organization.objects.filter(pk=organization_id).first()
+    try:
+        return organization_get(organization_id=organization_id)
+    except Organization.DoesNotExist:
+        return None
 
 
 # --- the export ----------------------------------------------------------------------------------
@@ -186,12 +190,13 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             name = form.cleaned_data["organization_name"].strip()
             contact = services.contact_onboard(
                 owner=request.user,
+                user=request.user,
                 tier=form.cleaned_data["tier"],
                 organization=organization_get_or_create(name=name) if name else None,
                 **form.contact_fields(),
             )
     except ValidationError as error:
-        form.service_errors_add(error)
+        form.add_service_errors(error)
         return _contact_new_render(request, form, duplicates=duplicates)
     messages.success(request, f"{contact.full_name} was added to your contacts.")
     return redirect("contacts:contact-detail", pk=contact.pk)

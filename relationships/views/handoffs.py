@@ -10,13 +10,13 @@ from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from relationships import selectors, selectors_handoffs, services
-from relationships.forms import SCOPE_ALL, SCOPE_SELECTION, HandoffForm
+from relationships import selectors, services
+from relationships.forms.handoffs import SCOPE_ALL, SCOPE_SELECTION, HandoffForm
 from relationships.models import Handoff
 
 # Read at request time so tests can make pages small.
 HISTORY_LIMIT = 100
-MOVED_LIMIT = selectors_handoffs.HANDOFF_MOVED_LIMIT
+MOVED_LIMIT = selectors.HANDOFF_MOVED_LIMIT
 
 
 @require_GET
@@ -32,10 +32,10 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        handoff = selectors_handoffs.handoff_get(handoff_id=pk)
+        handoff = selectors.handoff_get(handoff_id=pk)
     except Handoff.DoesNotExist as error:
         raise Http404("No such handoff.") from error
-    moved = selectors_handoffs.handoff_moved_list(handoff=handoff, limit=MOVED_LIMIT)
+    moved = selectors.handoff_moved_list(handoff=handoff, limit=MOVED_LIMIT)
     return render(
         request, "relationships/handoff_detail.html", {"handoff": handoff, "moved": moved}
     )
@@ -66,7 +66,7 @@ def handoff_new(request: HttpRequest) -> HttpResponse:
             contacts=form.contacts_to_move(),
         )
     except ValidationError as error:
-        form.service_errors_add(error)
+        form.add_service_errors(error)
         return _form_render(request, form)
     count = handoff.relationship_count
     messages.success(
@@ -96,7 +96,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     if contact_id.isdigit():
         initial.update(contact=int(contact_id), contacts=[int(contact_id)])
         if request.user.is_manager:
-            owner_id = selectors_handoffs.relationship_owner_id(contact_id=int(contact_id))
+            owner_id = selectors.relationship_owner_id(contact_id=int(contact_id))
             if owner_id is not None:
                 initial["from_recruiter"] = owner_id
     for name in ("from_recruiter", "to_recruiter"):

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from contacts.models import ContactImport
+from contacts.selectors import contact_import_get
 from relationships import importing
-from relationships.forms_import import ImportMappingForm, ImportUploadForm
+from relationships.forms.importing import ImportMappingForm, ImportUploadForm
 
 # The preview lists this many issues; the counts above it are exact.
 ISSUES_SHOWN = 200
@@ -38,7 +39,10 @@ def contact_import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2: what the import would do; change the mapping and preview again, or import."""
-    contact_import = get_object_or_404(ContactImport, pk=pk, created_by=request.user)
+    try:
+        contact_import = contact_import_get(import_id=pk, created_by=request.user)
+    except ContactImport.DoesNotExist as error:
+        raise Http404("You have no import with this number.") from error
     result = contact_import.result
     form = ImportMappingForm(
         request.POST or None,

@@ -5,15 +5,16 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact
 from contacts.selectors import contact_duplicate_list
-from relationships import selectors_merge, services
-from relationships.forms import MergeForm
+from contacts.views.pages import contact_or_404
+from relationships import selectors, services
+from relationships.forms.merge import MergeForm
 from relationships.permissions import can_merge
 
 NOT_ALLOWED = "Only a manager, an admin or the recruiter who owns both contacts merges them."
@@ -23,7 +24,7 @@ INTO_ITSELF = "A contact cannot be merged into itself: choose another contact."
 @require_GET
 def contact_merge_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1: suggested duplicates, and a search by id or name for any other contact."""
-    contact = get_object_or_404(Contact.objects.select_related("organization"), pk=pk)
+    contact = contact_or_404(pk)
     if not can_merge(request.user, contact):
         raise PermissionDenied(NOT_ALLOWED)
     query = request.GET.get("q", "").strip()
@@ -33,12 +34,12 @@ def contact_merge_choose(request: HttpRequest, pk: int) -> HttpResponse:
         other_id = int(query.lstrip("#"))
         if other_id == contact.pk:
             error = INTO_ITSELF
-        elif selectors_merge.contact_exists(contact_id=other_id):
+        elif selectors.contact_exists(contact_id=other_id):
             return redirect("relationships:contact-merge-compare", pk=contact.pk, other_pk=other_id)
         else:
             error = f"There is no contact #{other_id}."
     elif query:
-        results = selectors_merge.contact_merge_candidate_list(query=query, exclude_id=contact.pk)
+        results = selectors.contact_merge_candidate_list(query=query, exclude_id=contact.pk)
     duplicates = contact_duplicate_list(
         emails=contact.emails,
         phones=contact.phones,
@@ -64,7 +65,7 @@ def contact_merge_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpR
     if pk == other_pk:
         messages.error(request, INTO_ITSELF)
         return redirect("relationships:contact-merge", pk=pk)
-    pair = selectors_merge.contact_merge_pair_list(contact_ids=[pk, other_pk])
+    pair = selectors.contact_merge_pair_list(contact_ids=[pk, other_pk])
     if len(pair) != 2:
         raise Http404("One of the two contacts does not exist.")
     contact, other = pair[pk], pair[other_pk]

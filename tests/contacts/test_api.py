@@ -422,11 +422,23 @@ def test_fact_patch_with_blank_text_changes_nothing(rosa_api):
     assert fact.text == "Runs marathons"
 
 
-def test_fact_delete_removes_it(rosa_api):
-    fact = FactFactory()
+def test_fact_delete_removes_it(rosa_api, recruiter):
+    fact = FactFactory(author=recruiter)
     kept = FactFactory(contact=fact.contact)
 
     response = rosa_api.delete(f"{FACTS}{fact.pk}/")
 
     assert response.status_code == 204
     assert list(Fact.objects.values_list("id", flat=True)) == [kept.pk]
+
+
+def test_fact_delete_of_another_recruiters_fact_is_403(rosa_api, other_recruiter):
+    fact = FactFactory(author=other_recruiter)
+
+    response = rosa_api.delete(f"{FACTS}{fact.pk}/")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == (
+        "Only whoever wrote a fact down, a manager or an admin deletes it."
+    )
+    assert Fact.objects.filter(pk=fact.pk).exists() is True

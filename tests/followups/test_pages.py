@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from followups.models import FollowUp
+from followups.models import FollowUp, Policy
 from followups.services import followup_create
 from jobs.models import Candidacy
 from relationships.models import Interaction
@@ -176,7 +176,20 @@ def test_admin_edits_the_policy(client, admin_user, password):
     response = client.post("/followups/policy/", fields)
 
     assert response.status_code == 302
-    from followups.models import Policy
-
     policy = Policy.current()
     assert (policy.update_cadence_days, policy.review_window_hours) == (5, 2)
+
+
+def test_policy_page_reads_the_policy_without_writing_it(
+    client, admin_user, password, django_assert_num_queries
+):
+    Policy.objects.all().delete()  # as a flushed database has it: the defaults, unsaved
+    client.login(username=admin_user.username, password=password)
+
+    response = client.get("/followups/policy/")
+
+    assert response.status_code == 200
+    assert response.context["form"].initial["update_cadence_days"] == 7
+    assert not Policy.objects.exists()
+    with django_assert_num_queries(1):
+        assert Policy.current().max_attempts == 5

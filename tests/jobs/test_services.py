@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from jobs import services
 from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange
@@ -383,3 +383,53 @@ def test_handoff_of_everything_moves_active_jobs(recruiter, other_recruiter):
     filled.refresh_from_db()
     assert active.owner == other_recruiter
     assert filled.owner == recruiter
+
+
+# --- who may change a job ------------------------------------------------------------------------
+
+
+CHANGES = {
+    "intake": lambda job, candidacy, user: services.job_intake_update(
+        job=job, items={"must_have": ["SQL"]}, user=user
+    ),
+    "open": lambda job, candidacy, user: services.job_open(
+        job=job, user=user, override_reason="Now"
+    ),
+    "close": lambda job, candidacy, user: services.job_close(job=job, status="filled", user=user),
+    "split": lambda job, candidacy, user: services.job_split(
+        job=job, user=user, title_a="A", title_b="B", routes={candidacy.pk: "a"}
+    ),
+    "add": lambda job, candidacy, user: services.candidacy_add(
+        job=job, contact=ContactFactory(), user=user
+    ),
+    "move": lambda job, candidacy, user: services.candidacy_move(
+        candidacy=candidacy, to_stage="screening", user=user
+    ),
+    "close candidacy": lambda job, candidacy, user: services.candidacy_close(
+        candidacy=candidacy, outcome="not_a_fit", user=user
+    ),
+    "feedback": lambda job, candidacy, user: services.feedback_record(
+        candidacy=candidacy, interviewer=ContactFactory(), recommendation="yes", user=user
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_another_recruiter_changes_nothing_of_a_job(recruiter, other_recruiter, change):
+    job = JobFactory(owner=recruiter, status="on_hold" if change == "open" else "open")
+    candidacy = CandidacyFactory(job=job)
+    before = state(*ALL)
+
+    with pytest.raises(PermissionDenied) as error:
+        CHANGES[change](job, candidacy, other_recruiter)
+
+    assert str(error.value) == "Only the job's owner, a manager or an admin changes this job."
+    assert state(*ALL) == before
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_manager_changes_anyones_job(recruiter, manager, change):
+    job = JobFactory(owner=recruiter, status="on_hold" if change == "open" else "open")
+    candidacy = CandidacyFactory(job=job)
+
+    assert CHANGES[change](job, candidacy, manager) is not None

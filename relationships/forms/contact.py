@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
-from contacts.forms import ContactForm
+from accounts.selectors import recruiter_list
+from contacts.forms.contact import ContactForm
 from contacts.models import Contact
 from core.forms import BootstrapForm
 from relationships.models import Relationship
-from relationships.selectors import ContactFilters, recruiter_list
+from relationships.selectors import ContactFilters
 
 OWNER_ANYONE = ""
 OWNER_ME = "me"

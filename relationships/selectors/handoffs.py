@@ -1,5 +1,5 @@
-"""Reads of the handoff pages: the contacts a recruiter could hand off, and what a handoff moved.
-(The history itself is relationships.selectors.handoff_list.)"""
+"""Reads of the handoff pages: the history, the contacts a recruiter could hand off, and what a
+handoff moved."""
 
 from dataclasses import dataclass
 
@@ -25,6 +25,14 @@ class ContactOptions:
 class HandoffMoved:
     interactions: list[Interaction]
     more: int
+
+
+def handoff_queryset() -> QuerySet[Handoff]:
+    return Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by")
+
+
+def handoff_list(*, limit: int = 100) -> list[Handoff]:
+    return list(handoff_queryset().order_by("-created_at", "-id")[:limit])
 
 
 def handoff_contact_option_list(
@@ -63,22 +71,8 @@ def relationship_owned_count(*, owner: User) -> int:
     return Relationship.objects.filter(owner=owner).count()
 
 
-def relationship_unowned_contact_list(
-    *, owner: User, contacts: QuerySet[Contact] | list[Contact]
-) -> list[Contact]:
-    """The `contacts` that `owner` does not own."""
-    owned = set(
-        Relationship.objects.filter(owner=owner, contact__in=contacts).values_list(
-            "contact_id", flat=True
-        )
-    )
-    return [contact for contact in contacts if contact.pk not in owned]
-
-
 def handoff_get(*, handoff_id: int) -> Handoff:
-    return Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").get(
-        pk=handoff_id
-    )
+    return handoff_queryset().get(pk=handoff_id)
 
 
 def handoff_moved_list(*, handoff: Handoff, limit: int = HANDOFF_MOVED_LIMIT) -> HandoffMoved:

@@ -1,22 +1,22 @@
-"""Forms of the handoff and merge flows."""
+"""The new-handoff form and its confirm step's preview."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import cached_property
 
 from accounts.models import User
+from accounts.selectors import recruiter_list, user_list
 from contacts.models import Contact
 from core.forms import BootstrapForm
-from relationships.selectors import recruiter_list
-from relationships.selectors_handoffs import (
+from relationships import services
+from relationships.selectors.handoffs import (
     ContactOptions,
     handoff_contact_option_list,
     relationship_owned_count,
-    relationship_unowned_contact_list,
 )
 
 SCOPE_SELECTION = "selection"
@@ -89,7 +89,7 @@ class HandoffForm(BootstrapForm):
         self.user = user
         self.fields["scope"].widget.attrs["class"] = "form-check-input"
         if user.is_manager:
-            givers = User.objects.order_by("-is_active", "first_name", "last_name", "username")
+            givers = user_list()
         else:
             givers = User.objects.filter(pk=user.pk)
             self.fields["from_recruiter"].error_messages["invalid_choice"] = (
@@ -148,24 +148,30 @@ class HandoffForm(BootstrapForm):
         return {pk for pk in map(_int_or_none, raw) if pk is not None}
 
     def clean(self) -> dict[str, Any]:
+        """Which contacts is this form's question; whether the handoff may happen is the
+        service's (relationships.services.relationship_handoff_check), asked before the confirm
+        step."""
         cleaned = super().clean()
+        chosen = cleaned.get("contacts")
+        if cleaned.get("scope") == SCOPE_SELECTION and chosen is not None and not chosen:
+            self.add_error(
+                "contacts", "Choose at least one contact, or hand off all of their relationships."
+            )
         giver, taker = cleaned.get("from_recruiter"), cleaned.get("to_recruiter")
-        if giver is not None and taker is not None and giver.pk == taker.pk:
-            self.add_error("to_recruiter", "Choose another recruiter to hand off to.")
-        if giver is None:
+        if giver is None or taker is None or self.errors:
             return cleaned
-        if cleaned.get("scope") == SCOPE_SELECTION and "contacts" in cleaned:
-            chosen = list(cleaned["contacts"])
-            if not chosen:
-                self.add_error(
-                    "contacts",
-                    "Choose at least one contact, or hand off all of their relationships.",
-                )
-            elif unowned := relationship_unowned_contact_list(owner=giver, contacts=chosen):
-                names = ", ".join(contact.full_name for contact in unowned)
-                self.add_error("contacts", f"{giver} does not own: {names}.")
-        elif cleaned.get("scope") == SCOPE_ALL and relationship_owned_count(owner=giver) == 0:
-            self.add_error("scope", f"{giver} owns no relationships to hand off.")
+        if cleaned["scope"] == SCOPE_ALL:
+            # Handing off all of them: "owns nothing" is about the scope chosen.
+            self.service_field_names = {"contacts": "scope"}
+        try:
+            services.relationship_handoff_check(
+                from_recruiter=giver,
+                to_recruiter=taker,
+                performed_by=self.user,
+                contacts=self.contacts_to_move(),
+            )
+        except ValidationError as error:
+            self.add_service_errors(error)
         return cleaned
 
     def contacts_to_move(self) -> list[Contact] | None:
@@ -182,40 +188,3 @@ class HandoffForm(BootstrapForm):
         count = relationship_owned_count(owner=self.cleaned_data["from_recruiter"])
         contacts = self.options.contacts
         return HandoffPreview(count=count, contacts=contacts, more=max(count - len(contacts), 0))
-
-    def service_errors_add(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            target = field if field in self.fields and field != NON_FIELD_ERRORS else None
-            self.add_error(target, errors)
-
-
-class MergeForm(BootstrapForm):
-    """Which of the two contacts survives; the other is folded into it and deleted."""
-
-    survivor = forms.TypedChoiceField(
-        label="Keep",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose which of the two contacts is kept.",
-            "invalid_choice": "Choose which of the two contacts is kept.",
-        },
-    )
-
-    def __init__(self, *args: Any, contact: Contact, other: Contact, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"survivor": contact.pk})
-        super().__init__(*args, **kwargs)
-        self.pair = {contact.pk: contact, other.pk: other}
-        self.fields["survivor"].choices = [
-            (str(c.pk), f"{c.full_name} (#{c.pk})") for c in (contact, other)
-        ]
-        self.fields["survivor"].widget.attrs["class"] = "form-check-input"
-
-    def survivor_and_duplicate(self) -> tuple[Contact, Contact]:
-        survivor_id = self.cleaned_data["survivor"]
-        (duplicate,) = (c for pk, c in self.pair.items() if pk != survivor_id)
-        return self.pair[survivor_id], duplicate

@@ -1,16 +1,14 @@
-"""Reads over contacts with their relationships, the timeline, connections and handoffs."""
-
-__all__ = ["InvalidCursor"]  # views catch selectors.InvalidCursor
+"""Reads over contacts with their relationships: the contact list, the timeline, connections."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from accounts.models import User
-from contacts.models import Contact
-from core.cursors import InvalidCursor, cursor_encode, cursor_name_and_id
-from relationships.models import Connection, Handoff, Interaction, Relationship
+from contacts.models import Contact, Employment, Fact
+from contacts.search import contact_search
+from core.cursors import cursor_encode, cursor_name_and_id
+from relationships.models import Connection, Interaction, Relationship
 
 CONTACT_PAGE_SIZE = 50
 TIMELINE_LIMIT = 50
@@ -87,8 +85,50 @@ def contact_list(
     )
 
 
+def contact_detail_queryset() -> QuerySet[Contact]:
+    """Contacts with organization, relationship and owner (one join), career and pinned facts
+    (one query each): the API's contact."""
+    return (
+        Contact.objects.defer("search_vector", "organization__search_vector")
+        .select_related("organization", "relationship__owner")
+        .prefetch_related(
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.select_related("organization")
+                .defer("organization__search_vector")
+                .order_by("-started_on", "-id"),
+                to_attr="career",
+            ),
+            Prefetch(
+                "facts",
+                queryset=Fact.objects.filter(pinned=True)
+                .select_related("author")
+                .order_by("-learned_on", "-id"),
+                to_attr="pinned_facts",
+            ),
+        )
+    )
+
+
+def contact_search_list(*, query: str, limit: int) -> list[Contact]:
+    """contacts.search's best matches with their relationship and owner (two queries more)."""
+    contacts = contact_search(query=query, limit=limit)
+    prefetch_related_objects(contacts, "relationship__owner")
+    return contacts
+
+
+def relationship_queryset() -> QuerySet[Relationship]:
+    return Relationship.objects.select_related("owner")
+
+
 def relationship_get(*, contact: Contact) -> Relationship | None:
     return Relationship.objects.select_related("owner").filter(contact=contact).first()
+
+
+def interaction_queryset(*, contact: Contact | None = None) -> QuerySet[Interaction]:
+    """Timeline rows with recruiter and facts, all of them (interaction_list caps a page's)."""
+    queryset = Interaction.objects.select_related("recruiter").prefetch_related("facts")
+    return queryset if contact is None else queryset.filter(contact=contact)
 
 
 def interaction_list(*, contact: Contact, limit: int = TIMELINE_LIMIT) -> list[Interaction]:
@@ -109,21 +149,13 @@ def organization_interaction_list(
     )
 
 
+def connection_queryset() -> QuerySet[Connection]:
+    return Connection.objects.select_related("from_contact", "to_contact")
+
+
 def connection_list(*, contact: Contact) -> list[Connection]:
     return list(
         Connection.objects.filter(Q(from_contact=contact) | Q(to_contact=contact))
         .select_related("from_contact", "to_contact")
         .order_by("kind", "id")
     )
-
-
-def handoff_list(*, limit: int = 100) -> list[Handoff]:
-    return list(
-        Handoff.objects.select_related("from_recruiter", "to_recruiter", "performed_by").order_by(
-            "-created_at", "-id"
-        )[:limit]
-    )
-
-
-def recruiter_list() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")

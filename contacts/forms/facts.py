@@ -1,4 +1,4 @@
-"""Forms of the contact page's quick actions (remember a fact) and the organization pages.
+"""The contact page's quick action: remember a fact.
 
 Templates render a field with `contacts/partials/form_field.html`, its errors next to it.
 """
@@ -6,8 +6,7 @@ Templates render a field with `contacts/partials/form_field.html`, its errors ne
 from django import forms
 from django.utils import timezone
 
-from contacts.models import Fact, Organization
-from contacts.normalize import domain_normalize
+from contacts.models import Fact
 from core.forms import BootstrapForm
 
 FACT_TEXT_LIMIT = 2000
@@ -42,22 +41,3 @@ class FactForm(BootstrapForm):
         if learned_on and learned_on > timezone.localdate():
             raise forms.ValidationError("A fact cannot be learned in the future.")
         return learned_on
-
-
-class OrganizationForm(BootstrapForm):
-    name = forms.CharField(
-        max_length=200, error_messages={"required": "An organization needs a name."}
-    )
-    kind = forms.ChoiceField(choices=Organization.Kind.choices, initial=Organization.Kind.CLIENT)
-    domain = forms.CharField(
-        max_length=253, required=False, help_text="The address of their email, e.g. acme.com."
-    )
-    website = forms.URLField(required=False, assume_scheme="https")
-    industry = forms.CharField(max_length=100, required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_domain(self) -> str:
-        domain = domain_normalize(self.cleaned_data["domain"])
-        if domain and Organization.objects.filter(domain=domain).exists():
-            raise forms.ValidationError(f"Another organization already has the domain {domain}.")
-        return domain

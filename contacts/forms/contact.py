@@ -1,62 +1,28 @@
 """The contact form shared by "new contact" (relationships adds the tier) and "edit contact"."""
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from contacts import services
 from contacts.models import Contact
-from contacts.normalize import linkedin_key, phone_key
-from contacts.selectors import contact_duplicate_list
+from contacts.selectors import DuplicateMatch, contact_duplicate_match_list
 from core.forms import BootstrapForm
 
 LIST_SEPARATORS = re.compile(r"[\n,;]+")
-# Where a service's error on a model field is shown in the form ("name": the organization's).
-SERVICE_FIELD_NAMES = {"organization": "organization_name", "name": "organization_name"}
 
 
 def split_lines(value: str, separators: re.Pattern[str]) -> list[str]:
     return [part.strip() for part in separators.split(value or "") if part.strip()]
 
 
-@dataclass(frozen=True)
-class DuplicateMatch:
-    """An existing contact and what it shares with the one being entered."""
-
-    contact: Contact
-    reasons: list[str]
-
-
-def contact_duplicate_matches(
-    *,
-    emails: list[str],
-    phones: list[str],
-    linkedin_url: str,
-    exclude_id: int | None = None,
-) -> list[DuplicateMatch]:
-    """contacts.selectors.contact_duplicate_list, with what matched for each contact."""
-    duplicates = contact_duplicate_list(
-        emails=emails, phones=phones, linkedin_url=linkedin_url, exclude_id=exclude_id
-    )
-    wanted_emails = {email.strip().lower() for email in emails}
-    wanted_phones = {phone_key(phone): phone for phone in phones if phone_key(phone)}
-    wanted_profile = linkedin_key(linkedin_url)
-    matches = []
-    for contact in duplicates:
-        reasons = [f"email {email}" for email in contact.emails if email in wanted_emails]
-        shared_phones = [wanted_phones[key] for key in contact.phone_keys if key in wanted_phones]
-        reasons += [f"phone {phone}" for phone in shared_phones]
-        if wanted_profile and contact.linkedin_key == wanted_profile:
-            reasons.append("LinkedIn profile")
-        matches.append(DuplicateMatch(contact=contact, reasons=reasons))
-    return matches
-
-
 class ContactForm(BootstrapForm):
+    # Where a service's error on a model field is shown ("name": the organization's).
+    service_field_names = {"organization": "organization_name", "name": "organization_name"}
+
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100, required=False)
     emails = forms.CharField(
@@ -115,21 +81,11 @@ class ContactForm(BootstrapForm):
         try:
             normalised = services.contact_clean_identities(**identities)
         except ValidationError as error:
-            self.service_errors_add(error)
+            self.add_service_errors(error)
         else:
             for key in identities:
                 cleaned[key] = normalised[key]
         return cleaned
-
-    def service_errors_add(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            name = SERVICE_FIELD_NAMES.get(field, field)
-            target = name if name in self.fields and name != NON_FIELD_ERRORS else None
-            self.add_error(target, errors)
 
     def contact_fields(self) -> dict[str, Any]:
         """The cleaned values as contact_create / contact_update take them (no organization)."""
@@ -151,7 +107,7 @@ class ContactForm(BootstrapForm):
 
     def duplicate_matches(self, *, exclude_id: int | None = None) -> list[DuplicateMatch]:
         data = self.cleaned_data
-        return contact_duplicate_matches(
+        return contact_duplicate_match_list(
             emails=data["emails"],
             phones=data["phones"],
             linkedin_url=data["linkedin_url"],

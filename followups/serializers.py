@@ -1,0 +1,100 @@
+"""The follow-through API's serializers."""
+
+from rest_framework import serializers
+
+from contacts.models import Contact
+from core.api_support import NamedChoiceField
+from followups.models import FollowUp, Message, MessageKind, Policy
+from jobs.models import Candidacy, Job
+
+FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, **FOLLOWUP_KIND)
+    reason = NamedChoiceField(
+        read_only=True, choices=FollowUp.Reason.choices, enum_name="FollowUpReason"
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id", "owner", "contact", "contact_name", "job", "candidacy", "message", "kind",
+            "reason", "summary", "due_at", "snooze_count", "completed_at", "outcome",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class FollowUpCreateSerializer(serializers.Serializer):
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+    summary = serializers.CharField(max_length=300)
+    kind = NamedChoiceField(default=FollowUp.Kind.CALL, **FOLLOWUP_KIND)
+    due_at = serializers.DateTimeField()
+    job = serializers.PrimaryKeyRelatedField(queryset=Job.objects.all(), required=False)
+    candidacy = serializers.PrimaryKeyRelatedField(queryset=Candidacy.objects.all(), required=False)
+
+
+class FollowUpUpdateSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=300, required=False)
+    kind = NamedChoiceField(required=False, **FOLLOWUP_KIND)
+    due_at = serializers.DateTimeField(required=False)
+
+
+class FollowUpCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=2000)
+
+
+class FollowUpSnoozeSerializer(serializers.Serializer):
+    until = serializers.DateTimeField()
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    kind = NamedChoiceField(read_only=True, choices=MessageKind.choices, enum_name="MessageKind")
+    status = NamedChoiceField(
+        read_only=True, choices=Message.Status.choices, enum_name="MessageStatus"
+    )
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "kind", "owner", "contact", "contact_name", "job", "candidacy", "recipient",
+            "status", "send_after", "deadline", "sent_at", "attempts", "last_error",
+            "skip_reason", "edited", "personal_note", "esp_message_id", "idempotency_key",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MessagePreviewSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    text = serializers.CharField()
+    html = serializers.CharField()
+
+
+class MessageEditSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=300)
+    text = serializers.CharField()
+    html = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MessageSkipSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Policy
+        fields = [
+            "update_cadence_days", "review_window_hours", "closure_undo_minutes",
+            "closure_deadline_hours", "digest_cadence_days", "chase_client_days", "max_attempts",
+        ]  # fmt: skip
+
+
+class JobPolicySerializer(serializers.Serializer):
+    """A job's overrides; null follows the agency's policy."""
+
+    update_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    digest_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    chase_client_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)

@@ -1,0 +1,15 @@
+"""Follow-through pages: follow-ups (new, complete, snooze), the outbox (list, preview, edit,
+send now, skip), templates with a live preview and the policy (admins), a job's overrides of the
+policy, and unsubscribe (no login: the signed link is the credential). Each views module keeps
+its own urlpatterns."""
+
+from followups.views import followups, outbox, policy, templates, unsubscribe
+
+app_name = "followups"
+urlpatterns = [
+    *followups.urlpatterns,
+    *outbox.urlpatterns,
+    *templates.urlpatterns,
+    *policy.urlpatterns,
+    *unsubscribe.urlpatterns,
+]

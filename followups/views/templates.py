@@ -1,0 +1,111 @@
+"""Message templates with a live preview (admins)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import admin_required
+from followups import rendering, selectors, services
+from followups.content import templates_current
+from followups.forms import (
+    TemplateForm,
+)
+from followups.models import MessageKind
+from followups.rendering import MERGE_FIELDS, merge_fields_unknown
+
+
+@admin_required
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    words = templates_current()
+    saved = selectors.template_kinds_saved()
+    rows = [
+        {"kind": kind, "label": label, "subject": words[kind]["subject"], "custom": kind in saved}
+        for kind, label in MessageKind.choices
+    ]
+    return render(request, "followups/template_list.html", {"rows": rows})
+
+
+SAMPLE_VALUES = {
+    "first_name": "Ana",
+    "full_name": "Ana Smith",
+    "job_title": "Data lead",
+    "company": "Acme",
+    "stage": "client interview",
+    "next_step": "The client is interviewing; I will pass on their feedback.",
+    "outcome": "The client has decided not to go further with you.",
+    "pipeline": "- Screening: 2\n- Client interview: 1",
+    "awaiting_feedback": "Ana Smith",
+    "recruiter_name": "Rosa Reyes",
+    "recruiter_signature": "Rosa Reyes\nrosa@example.com",
+    "personal_note": "Great talking to you on Monday.",
+    "unsubscribe_url": "https://rapport.example.com/unsubscribe/…",
+}
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in MessageKind.values:
+        raise Http404("No such kind of message.")
+    words = templates_current()[kind]
+    form = TemplateForm(request.POST or None, initial={"kind": kind, **words})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.template_save(
+                kind=kind,
+                subject=form.cleaned_data["subject"],
+                text=form.cleaned_data["text"],
+                html=form.cleaned_data["html"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{MessageKind(kind).label} template saved.")
+            return redirect("followups:template-list")
+    shown = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else words
+    return render(
+        request,
+        "followups/template_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "label": MessageKind(kind).label,
+            "fields": MERGE_FIELDS.items(),
+            "preview": _template_preview(shown),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _template_preview(words: dict) -> dict:
+    rendered = rendering.render(
+        subject=words.get("subject", ""),
+        text=words.get("text", ""),
+        html=words.get("html", ""),
+        values=SAMPLE_VALUES,
+    )
+    return {"rendered": rendered}
+
+
+@admin_required
+@require_POST
+def template_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview (htmx): the template as typed, with sample values."""
+    words = {name: request.POST.get(name, "") for name in ("subject", "text", "html")}
+    unknown = sorted({name for source in words.values() for name in merge_fields_unknown(source)})
+    return render(
+        request,
+        "followups/partials/template_preview.html",
+        {"preview": _template_preview(words), "unknown": unknown},
+    )
+
+
+urlpatterns = [
+    path("followups/templates/", template_list, name="template-list"),
+    path("followups/templates/preview", template_preview, name="template-preview"),
+    path("followups/templates/<str:kind>/", template_edit, name="template-edit"),
+]
