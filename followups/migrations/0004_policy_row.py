@@ -9,6 +9,6 @@ def policy_create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("followups", "0001_initial")]
+    dependencies = [("followups", "0003_relay_claim_token_and_lease")]
 
     operations = [migrations.RunPython(policy_create, migrations.RunPython.noop)]
