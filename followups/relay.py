@@ -1,4 +1,4 @@
-"""The relay: due messages leave the outbox in batches (DESIGN.md §4).
+"""The relay: due messages leave the outbox in batches (docs/architecture.md, "The outbox").
 
 1. Claim: in a short transaction, `SELECT ... FOR UPDATE SKIP LOCKED` the due rows and mark them
    `sending` with a lease (`claimed_at`) and one more attempt. Any number of workers share the
