@@ -1,4 +1,6 @@
-"""How emails, phones and LinkedIn URLs are compared when looking for duplicates."""
+"""How emails, phones and LinkedIn URLs are checked, and compared when looking for duplicates.
+`email_normalize` is the one email rule: the import, the forms, the API and the services all
+answer with it."""
 
 import re
 from urllib.parse import urlsplit
@@ -10,10 +12,31 @@ PHONE_KEY_DIGITS = 10
 PHONE_MIN_DIGITS = 7
 
 
+EMAIL_MAX_LENGTH = 254  # Contact.emails' column
+# Plain addresses, a strict subset of what Django's validator accepts, checked without it: the
+# validator's lazy regexes cost more than the rest of an imported row.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+
+
 def email_normalize(raw: str) -> str:
-    """Lowercase and strip; raise ValidationError when it is not an email address."""
+    """Stripped and lowercased, when it is an address Django's EmailValidator accepts (so
+    ASCII before the @; an internationalised domain is fine) of at most 254 characters.
+    Otherwise ValidationError saying which address and why."""
     email = (raw or "").strip().lower()
-    validate_email(email)
+    if len(email) <= EMAIL_MAX_LENGTH and _PLAIN_EMAIL.fullmatch(email):
+        return email
+    given = (raw or "").strip()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError(
+            f"{given!r} is longer than {EMAIL_MAX_LENGTH} characters.", code="max_length"
+        )
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError(f"{given!r} is not a valid email address.", code="invalid") from error
     return email
 
 

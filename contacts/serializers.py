@@ -109,13 +109,12 @@ class ContactFieldsSerializer(serializers.ModelSerializer):
 
 class ContactInputSerializer(serializers.Serializer):
     """A contact's writable fields. Emails, phones and the LinkedIn URL are checked and
-    normalised by the service, which names the bad value."""
+    normalised by the service, which names the bad value (for emails: the one email rule,
+    contacts.normalize.email_normalize, its length included)."""
 
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    emails = serializers.ListField(
-        child=serializers.CharField(max_length=254), required=False, max_length=20
-    )
+    emails = serializers.ListField(child=serializers.CharField(), required=False, max_length=20)
     phones = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, max_length=20
     )

@@ -121,7 +121,7 @@ def contact_clean_identities(
         try:
             email = email_normalize(raw)
         except ValidationError as error:
-            raise ValidationError({"emails": f"{raw!r} is not a valid email address."}) from error
+            raise ValidationError({"emails": error.messages}) from error
         if email not in cleaned_emails:
             cleaned_emails.append(email)
     cleaned_phones = list(dict.fromkeys(p.strip() for p in phones if (p or "").strip()))

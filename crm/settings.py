@@ -202,11 +202,22 @@ CELERY_BEAT_SCHEDULE = {
     "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
 }
 
-# The relay: messages claimed per task, how often it records what it sent (a crash re-sends at
-# most this many), and how long a claim holds before the sweeper returns the message.
+# Planner statements run over this many primary keys of their driving table at a time.
+FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)
+# The relay: messages claimed per task, how often it records what it sent (a crashed worker
+# process re-sends at most this many; a worker node, this many per process), and how long a
+# claim holds between renewals before the sweeper returns the message.
 FOLLOWUPS_RELAY_BATCH = env.int("FOLLOWUPS_RELAY_BATCH", default=500)
 FOLLOWUPS_RELAY_RECORD_EVERY = env.int("FOLLOWUPS_RELAY_RECORD_EVERY", default=50)
 FOLLOWUPS_RELAY_LEASE_SECONDS = env.int("FOLLOWUPS_RELAY_LEASE_SECONDS", default=300)
+# Sends in flight at once per worker process (the work waits on the ESP's network), the time
+# limit of one ESP call, and the ESP account's rate in messages per second shared by every
+# worker (0: no limit; e.g. 14 for a new Amazon SES account).
+FOLLOWUPS_RELAY_CONCURRENCY = env.int("FOLLOWUPS_RELAY_CONCURRENCY", default=16)
+# The first retry's wait after a transient error; each later one waits twice as long.
+FOLLOWUPS_RELAY_BACKOFF_SECONDS = env.float("FOLLOWUPS_RELAY_BACKOFF_SECONDS", default=30.0)
+FOLLOWUPS_RELAY_SEND_TIMEOUT = env.float("FOLLOWUPS_RELAY_SEND_TIMEOUT", default=30.0)
+FOLLOWUPS_ESP_RATE = env.float("FOLLOWUPS_ESP_RATE", default=0.0)
 
 # --- email ---------------------------------------------------------------------------------------
 
@@ -238,6 +249,8 @@ ANYMAIL = {
     for name, value in env.ENVIRON.items()
     if name.startswith("ANYMAIL_")
 }
+# An ESP call gives up before the relay's lease could run out under it (followups.relay).
+ANYMAIL.setdefault("REQUESTS_TIMEOUT", FOLLOWUPS_RELAY_SEND_TIMEOUT)
 
 # --- auth ----------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import admin_required
 from core.panels import MY_DAY
 from crm import selectors, services
+from followups import selectors as followups_selectors
 
 MAILBOX_LIMIT = 50
 
@@ -55,6 +56,7 @@ def status(request: HttpRequest) -> HttpResponse:
         {
             "checks": selectors.health_list(),
             "heartbeats": selectors.heartbeat_list(),
+            "planner_runs": followups_selectors.planner_run_list(),
             "show_mailbox": settings.DEBUG,
         },
     )

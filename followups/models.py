@@ -125,6 +125,11 @@ class Policy(models.Model):
     max_attempts = models.PositiveSmallIntegerField(
         default=5, help_text="Send attempts before a message fails into a call."
     )
+    daily_touch_budget = models.PositiveSmallIntegerField(
+        default=25,
+        help_text="Keep-in-touch calls a recruiter is given a day, most important first; "
+        "updates and closure notices to candidates are never budgeted.",
+    )
 
     class Meta:
         verbose_name_plural = "policies"
@@ -134,7 +139,8 @@ class Policy(models.Model):
                 condition=Q(update_cadence_days__gte=1)
                 & Q(digest_cadence_days__gte=1)
                 & Q(chase_client_days__gte=1)
-                & Q(max_attempts__gte=1),
+                & Q(max_attempts__gte=1)
+                & Q(daily_touch_budget__gte=1),
                 name="followups_policy_positive",
                 violation_error_message="Cadences, thresholds and attempts are at least 1.",
             ),
@@ -159,6 +165,29 @@ class Policy(models.Model):
     @property
     def closure_deadline(self) -> timedelta:
         return timedelta(hours=self.closure_deadline_hours)
+
+
+class PlannerRun(models.Model):
+    """The last run of the planning task, one row per task name, for the system status page:
+    when it last started and finished, what it planned, and when a run last found another one
+    still running and returned at once."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    planned = models.JSONField(default=dict, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} run"
+
+    @property
+    def planned_summary(self) -> str:
+        """ "status updates 3, closures 1": what the last finished run planned."""
+        return ", ".join(
+            f"{kind.replace('_', ' ')} {count}" for kind, count in self.planned.items() if count
+        )
 
 
 class JobPolicy(models.Model):
@@ -290,6 +319,10 @@ class Message(TimestampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The relay run that holds the row while `sending`, and until when: it renews the lease
+    # before every chunk it sends; the sweeper returns rows whose lease ran out.
+    claim_token = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     esp_message_id = models.CharField(max_length=200, blank=True)
     skip_reason = models.TextField(blank=True)
@@ -308,9 +341,9 @@ class Message(TimestampedModel):
                 name="followups_msg_due",
             ),
             models.Index(
-                fields=["claimed_at"],
+                fields=["lease_until"],
                 condition=Q(status="sending"),
-                name="followups_msg_sending",
+                name="followups_msg_sending_lease",
             ),
             models.Index(
                 fields=["owner", "send_after"],
@@ -328,6 +361,15 @@ class Message(TimestampedModel):
                 name="followups_msg_esp_id",
             ),
             models.Index(fields=["contact", "-send_after"], name="followups_msg_contact"),
+        ]
+        constraints = [
+            # At most one status update on its way per candidacy, whatever the planners' timing:
+            # two runs either side of a cadence boundary compute different keys.
+            models.UniqueConstraint(
+                fields=["candidacy"],
+                condition=Q(kind="status_update", status__in=["scheduled", "queued", "sending"]),
+                name="followups_msg_one_pending_update",
+            ),
         ]
 
     def __str__(self) -> str:

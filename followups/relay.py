@@ -1,17 +1,26 @@
 """The relay: due messages leave the outbox in batches (docs/architecture.md, "The outbox").
 
 1. Claim: in a short transaction, `SELECT ... FOR UPDATE SKIP LOCKED` the due rows and mark them
-   `sending` with a lease (`claimed_at`) and one more attempt. Any number of workers share the
-   outbox; a row another worker holds is skipped.
-2. Send: outside any transaction, render and hand each message to Django's email backend.
-3. Record: every RECORD_EVERY messages, in one transaction, mark the sent ones `sent` (only if
-   our claim still holds), write their timeline rows and the candidacies' candidate-facing
-   touches. A worker killed between 2 and 3 leaves rows in `sending`: the sweeper returns them
-   after the lease, so nothing is lost; what was recorded as sent is never sent again.
+   `sending` under this run's claim token with a lease (`lease_until`). Any number of workers
+   share the outbox; a row another worker holds is skipped.
+2. Send, a chunk at a time: renew the lease of the chunk's rows (`UPDATE ... WHERE claim_token =
+   mine RETURNING id`) and send only the rows still held, up to FOLLOWUPS_RELAY_CONCURRENCY at
+   once (the work waits on the ESP's network), under the ESP account's shared rate limit
+   (followups.ratelimit). A live worker renews before every chunk, so its claim never expires
+   under it; a stalled or dead one loses the rows it has not reached yet.
+3. Record each chunk in one transaction: mark the sent ones `sent`, write their timeline rows and
+   the candidacies' candidate-facing touches. A send the ESP accepted is recorded even if the claim
+   was lost meanwhile. A worker killed between 2 and 3 leaves at most one chunk sent but
+   unrecorded (FOLLOWUPS_RELAY_RECORD_EVERY messages): the sweeper returns those rows after the
+   lease and they leave again. What was recorded as sent is never sent again.
 """
 
 import logging
+import threading
+import time
+import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +30,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 
+from followups import ratelimit
 from followups.content import render_list, templates_current, unsubscribe_url
 from followups.models import (
     OBLIGATION_KINDS,
@@ -33,11 +43,11 @@ from followups.models import (
 from followups.rendering import Rendered
 from followups.services import call_instead_plan
 from jobs import services as job_services
+from relationships import services as relationship_services
 from relationships.models import Interaction
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CEILING = timedelta(hours=1)
 
 
@@ -47,6 +57,17 @@ def relay_batch_size() -> int:
 
 def lease() -> timedelta:
     return timedelta(seconds=settings.FOLLOWUPS_RELAY_LEASE_SECONDS)
+
+
+def relay_concurrency() -> int:
+    return max(1, settings.FOLLOWUPS_RELAY_CONCURRENCY)
+
+
+def send_margin() -> timedelta:
+    """How much of the lease must remain for a send to start: the ESP call's own time limit, so
+    no send is still in flight when the lease runs out (at most half the lease)."""
+    timeout = timedelta(seconds=settings.FOLLOWUPS_RELAY_SEND_TIMEOUT)
+    return min(timeout, lease() / 2)
 
 
 @dataclass
@@ -62,8 +83,10 @@ class RelayResult:
 @dataclass
 class _Outcomes:
     sent: list[tuple[Message, Rendered, str]] = field(default_factory=list)
-    retry: list[tuple[Message, str]] = field(default_factory=list)
-    failed: list[tuple[Message, str]] = field(default_factory=list)
+    # (message, error, earliest retry the ESP asked for, e.g. a 429's Retry-After, or None)
+    retry: list[tuple[Message, str, timedelta | None]] = field(default_factory=list)
+    # (message, error, whether a send was attempted)
+    failed: list[tuple[Message, str, bool]] = field(default_factory=list)
     # (message, status, reason): cancelled, skipped or suppressed before sending.
     not_sent: list[tuple[Message, str, str]] = field(default_factory=list)
 
@@ -71,8 +94,15 @@ class _Outcomes:
         return len(self.sent) + len(self.retry) + len(self.failed) + len(self.not_sent)
 
 
-def messages_claim(*, now: datetime, limit: int) -> list[int]:
-    """Mark up to `limit` due messages `sending` for this worker; returns their ids."""
+@dataclass(frozen=True)
+class Claim:
+    token: uuid.UUID
+    ids: list[int]
+
+
+def messages_claim(*, now: datetime, limit: int) -> Claim:
+    """Mark up to `limit` due messages `sending` under a new claim token with a lease."""
+    token = uuid.uuid4()
     with transaction.atomic():
         ids = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -83,11 +113,28 @@ def messages_claim(*, now: datetime, limit: int) -> list[int]:
         if ids:
             Message.objects.filter(pk__in=ids).update(
                 status=Message.Status.SENDING,
+                claim_token=token,
                 claimed_at=now,
-                attempts=F("attempts") + 1,
+                lease_until=now + lease(),
                 updated_at=now,
             )
-    return ids
+    return Claim(token=token, ids=ids)
+
+
+RENEW_SQL = """
+UPDATE followups_message SET lease_until = %(until)s
+WHERE claim_token = %(token)s AND status = 'sending' AND id = ANY(%(ids)s)
+RETURNING id
+"""
+
+
+def claim_renew(claim: Claim, *, ids: Sequence[int], until: datetime) -> set[int]:
+    """Extend the lease of the claim's rows among `ids`; returns the ids still held."""
+    if not ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(RENEW_SQL, {"until": until, "token": claim.token, "ids": list(ids)})
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _not_sendable(message: Message, suppressed: set[str], now: datetime) -> tuple[str, str]:
@@ -157,18 +204,31 @@ def _describe(error: Exception) -> str:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CEILING)
+    """The wait before the next attempt: the base (FOLLOWUPS_RELAY_BACKOFF_SECONDS, 30 s),
+    doubled for every attempt after the first, at most an hour."""
+    base = timedelta(seconds=settings.FOLLOWUPS_RELAY_BACKOFF_SECONDS)
+    return min(base * (2 ** max(attempts - 1, 0)), BACKOFF_CEILING)
+
+
+def _retry_after(error: Exception) -> timedelta | None:
+    """The wait a 429 or 503 asked for in its Retry-After header (seconds), if any."""
+    response = getattr(error, "response", None)
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return timedelta(seconds=max(0, int(value))) if value is not None else None
+    except ValueError:
+        return None
 
 
 def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
     """Claim, send and record one batch of due messages."""
     limit = limit or relay_batch_size()
-    ids = messages_claim(now=now, limit=limit)
-    result = RelayResult(claimed=len(ids), more=len(ids) == limit)
-    if not ids:
+    claim = messages_claim(now=now, limit=limit)
+    result = RelayResult(claimed=len(claim.ids), more=len(claim.ids) == limit)
+    if not claim.ids:
         return result
     messages = list(
-        Message.objects.filter(pk__in=ids)
+        Message.objects.filter(pk__in=claim.ids)
         .select_related("contact", "owner", "job__organization", "candidacy")
         .order_by("send_after", "id")
     )
@@ -177,152 +237,234 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
         Suppression.objects.filter(email__in=recipients).values_list("email", flat=True)
     )
     policy = Policy.current()
-    words = templates_current()
-    rendered_all = render_list(messages, words)
-    record_every = settings.FOLLOWUPS_RELAY_RECORD_EVERY
-    outcomes = _Outcomes()
-    backend = get_connection(fail_silently=False)
-    backend.open()
+    rendered_all = render_list(messages, templates_current())
+    chunk_size = settings.FOLLOWUPS_RELAY_RECORD_EVERY
+    started = time.monotonic()
+    sender = _Sender()
     try:
-        for message, rendered in zip(messages, rendered_all, strict=True):
-            status, reason = _not_sendable(message, suppressed, now)
-            if status == Message.Status.FAILED:
-                outcomes.failed.append((message, reason))
-            elif status:
-                outcomes.not_sent.append((message, status, reason))
-            else:
-                _send_one(backend, message, rendered, outcomes, policy)
-            if len(outcomes) >= record_every:
-                _record(outcomes, now=now, policy=policy, result=result)
-                outcomes = _Outcomes()
+        for start in range(0, len(messages), chunk_size):
+            chunk = list(
+                zip(
+                    messages[start : start + chunk_size],
+                    rendered_all[start : start + chunk_size],
+                    strict=True,
+                )
+            )
+            # The lease counts on the batch's clock (`now`, which tests move), plus real time.
+            until = now + timedelta(seconds=time.monotonic() - started) + lease()
+            held = claim_renew(claim, ids=[m.pk for m, _ in chunk], until=until)
+            # No send starts unless it can finish before the lease runs out.
+            send_by = time.monotonic() + (lease() - send_margin()).total_seconds()
+            outcomes = _Outcomes()
+            sendable = []
+            for message, rendered in chunk:
+                if message.pk not in held:
+                    continue  # the lease ran out while we were away: the row is someone else's
+                status, reason = _not_sendable(message, suppressed, now)
+                if status == Message.Status.FAILED:
+                    outcomes.failed.append((message, reason, False))
+                elif status:
+                    outcomes.not_sent.append((message, status, reason))
+                else:
+                    sendable.append((message, rendered))
+            sender.send_all(sendable, outcomes, policy, send_by=send_by)
+            _record(outcomes, claim=claim, now=now, result=result)
     finally:
-        backend.close()
-        if len(outcomes):
-            _record(outcomes, now=now, policy=policy, result=result)
+        sender.close()
     return result
 
 
-def _send_one(backend, message: Message, rendered: Rendered, outcomes: _Outcomes, policy) -> None:
+class _Sender:
+    """Sends a chunk with up to FOLLOWUPS_RELAY_CONCURRENCY messages in flight, each thread with
+    its own open connection to the ESP (anymail's requests session is not shared between
+    threads), every send waiting its turn under the ESP account's rate limit."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._backends: list = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(
+            max_workers=relay_concurrency(), thread_name_prefix="relay-send"
+        )
+
+    def _backend(self):
+        backend = getattr(self._local, "backend", None)
+        if backend is None:
+            backend = get_connection(fail_silently=False)
+            backend.open()
+            self._local.backend = backend
+            with self._lock:
+                self._backends.append(backend)
+        return backend
+
+    def send_all(self, sendable, outcomes: _Outcomes, policy: Policy, *, send_by: float) -> None:
+        def send(item):
+            message, rendered = item
+            ratelimit.esp_turn_wait()
+            if time.monotonic() > send_by:
+                # Stalled past the lease: the row may be someone else's now. Leave it.
+                return "expired", "", None
+            return _send_one(self._backend(), message, rendered, policy)
+
+        for message_rendered, outcome in zip(sendable, self._pool.map(send, sendable), strict=True):
+            message, rendered = message_rendered
+            kind, detail, wait = outcome
+            if kind == "sent":
+                outcomes.sent.append((message, rendered, detail))
+            elif kind == "retry":
+                outcomes.retry.append((message, detail, wait))
+            elif kind == "failed":
+                outcomes.failed.append((message, detail, True))
+            else:
+                logger.warning("relay: message %s left unsent, its lease ran out", message.pk)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        for backend in self._backends:
+            backend.close()
+
+
+def _send_one(
+    backend, message: Message, rendered: Rendered, policy: Policy
+) -> tuple[str, str, timedelta | None]:
+    """("sent", ESP id, None), ("retry", error, earliest retry) or ("failed", error, None).
+    Runs on a sending thread: no database access here."""
     email = _email(message, rendered)
+    attempt = message.attempts + 1  # recorded with the outcome: attempts count real sends
     try:
         backend.send_messages([email])
     except Exception as error:  # noqa: BLE001 - every ESP error is classified and recorded
         text = _describe(error)
-        if _is_transient(error) and message.attempts < policy.max_attempts:
-            outcomes.retry.append((message, text))
-        else:
-            outcomes.failed.append((message, text))
         logger.warning("relay: message %s not sent: %s", message.pk, text)
-        return
+        if _is_transient(error) and attempt < policy.max_attempts:
+            return "retry", text, _retry_after(error)
+        return "failed", text, None
     status = getattr(email, "anymail_status", None)
     esp_id = str(status.message_id) if status is not None and status.message_id is not None else ""
-    outcomes.sent.append((message, rendered, esp_id))
+    return "sent", esp_id, None
 
 
 MARK_SENT_SQL = """
 UPDATE followups_message AS m
 SET status = 'sent', sent_at = %(now)s, updated_at = %(now)s, esp_message_id = v.esp_id,
-    subject = v.subject, text = v.text, html = v.html, last_error = ''
+    subject = v.subject, text = v.text, html = v.html, last_error = '',
+    attempts = m.attempts + 1, lease_until = NULL
 FROM unnest(%(ids)s::bigint[], %(esp_ids)s::text[], %(subjects)s::text[], %(texts)s::text[],
             %(htmls)s::text[]) AS v(id, esp_id, subject, text, html)
-WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_at = %(claimed_at)s
-RETURNING m.id
-"""
-
-TOUCH_SQL = """
-UPDATE relationships_relationship
-SET last_touch_at = %(now)s, updated_at = %(now)s,
-    next_touch_due = %(now)s + make_interval(days => cadence_days)
-WHERE contact_id = ANY(%(contact_ids)s) AND (last_touch_at IS NULL OR last_touch_at < %(now)s)
+WHERE m.id = v.id AND m.status IN ('sending', 'scheduled')
+RETURNING m.id, m.claim_token = %(token)s
 """
 
 
 @transaction.atomic
-def _record(outcomes: _Outcomes, *, now: datetime, policy: Policy, result: RelayResult) -> None:
-    sent_ids: set[int] = set()
+def _record(outcomes: _Outcomes, *, claim: Claim, now: datetime, result: RelayResult) -> None:
     if outcomes.sent:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                MARK_SENT_SQL,
-                {
-                    "now": now,
-                    "claimed_at": now,
-                    "ids": [m.pk for m, _, _ in outcomes.sent],
-                    "esp_ids": [esp for _, _, esp in outcomes.sent],
-                    "subjects": [r.subject[:300] for _, r, _ in outcomes.sent],
-                    "texts": [r.text for _, r, _ in outcomes.sent],
-                    "htmls": [r.html for _, r, _ in outcomes.sent],
-                },
-            )
-            sent_ids = {row[0] for row in cursor.fetchall()}
-        sent = [(m, r) for m, r, _ in outcomes.sent if m.pk in sent_ids]
-        _timeline_write(sent, now=now)
-        job_services.candidacy_candidate_touch_record(
-            candidacy_ids=[
-                m.candidacy_id for m, _ in sent if m.candidacy_id and m.kind in OBLIGATION_KINDS
-            ],
-            at=now,
-        )
-        result.sent += len(sent)
-    claimed = Message.objects.filter(status=Message.Status.SENDING, claimed_at=now)
-    for message, error in outcomes.retry:
-        claimed.filter(pk=message.pk).update(
+        _record_sent(outcomes.sent, claim=claim, now=now, result=result)
+    held = Message.objects.filter(status=Message.Status.SENDING, claim_token=claim.token)
+    for message, error, wait in outcomes.retry:
+        held.filter(pk=message.pk).update(
             status=Message.Status.SCHEDULED,
-            send_after=now + backoff(message.attempts),
+            send_after=now + max(backoff(message.attempts + 1), wait or timedelta(0)),
+            attempts=F("attempts") + 1,
             last_error=error,
+            claim_token=None,
+            lease_until=None,
             claimed_at=None,
             updated_at=now,
         )
         result.retried += 1
-    for message, error in outcomes.failed:
-        claimed.filter(pk=message.pk).update(
-            status=Message.Status.FAILED, last_error=error, claimed_at=None, updated_at=now
+    for message, error, attempted in outcomes.failed:
+        held.filter(pk=message.pk).update(
+            status=Message.Status.FAILED,
+            last_error=error,
+            attempts=F("attempts") + (1 if attempted else 0),
+            claim_token=None,
+            lease_until=None,
+            claimed_at=None,
+            updated_at=now,
         )
         result.failed += 1
     for message, status, reason in outcomes.not_sent:
-        claimed.filter(pk=message.pk).update(
-            status=status, skip_reason=reason, claimed_at=None, updated_at=now
+        held.filter(pk=message.pk).update(
+            status=status,
+            skip_reason=reason,
+            claim_token=None,
+            lease_until=None,
+            claimed_at=None,
+            updated_at=now,
         )
         result.not_sent += 1
-    undeliverable = [m.pk for m, _ in outcomes.failed] + [
+    undeliverable = [m.pk for m, _, _ in outcomes.failed] + [
         m.pk for m, status, _ in outcomes.not_sent if status == Message.Status.SUPPRESSED
     ]
     if undeliverable:
         call_instead_plan(now=now, message_ids=undeliverable)
 
 
+def _record_sent(
+    sent_outcomes: list[tuple[Message, Rendered, str]],
+    *,
+    claim: Claim,
+    now: datetime,
+    result: RelayResult,
+) -> None:
+    """Mark what the ESP accepted as sent. A row whose claim ran out meanwhile (a stalled
+    worker, back in the outbox or claimed by another) is recorded all the same, and logged: the
+    email has left, and the other worker's renewal will no longer find it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MARK_SENT_SQL,
+            {
+                "now": now,
+                "token": claim.token,
+                "ids": [m.pk for m, _, _ in sent_outcomes],
+                "esp_ids": [esp for _, _, esp in sent_outcomes],
+                "subjects": [r.subject[:300] for _, r, _ in sent_outcomes],
+                "texts": [r.text for _, r, _ in sent_outcomes],
+                "htmls": [r.html for _, r, _ in sent_outcomes],
+            },
+        )
+        rows = cursor.fetchall()
+    sent_ids = {pk for pk, _ in rows}
+    lost = sorted(pk for pk, ours in rows if not ours)
+    if lost:
+        logger.warning("relay: recorded %s sent after their claim ran out: %s", len(lost), lost)
+    sent = [(m, r) for m, r, _ in sent_outcomes if m.pk in sent_ids]
+    _timeline_write(sent, now=now)
+    job_services.candidacy_candidate_touch_record(
+        candidacy_ids=[
+            m.candidacy_id for m, _ in sent if m.candidacy_id and m.kind in OBLIGATION_KINDS
+        ],
+        at=now,
+    )
+    result.sent += len(sent)
+
+
 def _timeline_write(sent: Sequence[tuple[Message, Rendered]], *, now: datetime) -> None:
-    """The timeline rows `relationships.services.interaction_log` writes for a sent message, in
-    one insert per batch, and the relationships' clocks moved in one update (a message is a
-    touch)."""
-    if not sent:
-        return
-    Interaction.objects.bulk_create(
-        [
-            Interaction(
-                contact_id=message.contact_id,
-                organization_id=message.contact.organization_id,
+    """A timeline row for each sent message, written in one insert per batch; a message is a
+    touch, so the relationships' clocks move in one statement too."""
+    relationship_services.interaction_bulk_log(
+        entries=[
+            relationship_services.TimelineEntry(
+                contact=message.contact,
                 kind=Interaction.Kind.MESSAGE,
                 direction=Interaction.Direction.OUTBOUND,
                 summary=f"{message.get_kind_display()} sent: {rendered.subject}"[:300],
                 body=rendered.text,
-                recruiter_id=message.owner_id,
+                recruiter=message.owner,
                 occurred_at=now,
             )
             for message, rendered in sent
         ]
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            TOUCH_SQL, {"now": now, "contact_ids": sorted({m.contact_id for m, _ in sent})}
-        )
 
 
 def messages_sweep(*, now: datetime) -> int:
-    """Return messages stuck in `sending` past the lease (their worker died) to the outbox;
-    those out of attempts fail into a call. Returns how many were recovered."""
+    """Return messages whose lease ran out in `sending` (their worker died or stalled) to the
+    outbox; those out of attempts fail into a call. Returns how many were recovered. A live
+    worker renews its lease before every chunk, so it is never overtaken."""
     policy = Policy.current()
-    stuck = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=now - lease())
+    stuck = Message.objects.filter(status=Message.Status.SENDING, lease_until__lt=now)
     with transaction.atomic():
         failed_ids = list(
             stuck.filter(attempts__gte=policy.max_attempts).values_list("pk", flat=True)
@@ -330,11 +472,15 @@ def messages_sweep(*, now: datetime) -> int:
         Message.objects.filter(pk__in=failed_ids).update(
             status=Message.Status.FAILED,
             last_error="The worker sending it stopped; out of attempts.",
+            claim_token=None,
+            lease_until=None,
             claimed_at=None,
             updated_at=now,
         )
         recovered = stuck.update(
             status=Message.Status.SCHEDULED,
+            claim_token=None,
+            lease_until=None,
             claimed_at=None,
             last_error="The worker sending it stopped before recording it; sent again.",
             updated_at=now,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, JobPolicy, Message, Policy
+from followups.models import FollowUp, JobPolicy, Message, PlannerRun, Policy
 from followups.rendering import Rendered
 from jobs.models import Job
 
@@ -120,3 +120,8 @@ def job_followthrough(*, job: Job) -> JobFollowThrough:
         .order_by("send_after", "id")[:JOB_MESSAGES_LIMIT]
     )
     return JobFollowThrough(settings=settings, override=override, upcoming=upcoming)
+
+
+def planner_run_list() -> list[PlannerRun]:
+    """The planning task's last runs, for the system status page."""
+    return list(PlannerRun.objects.order_by("name"))

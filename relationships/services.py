@@ -3,6 +3,7 @@ span contacts and relationships (onboarding, merging), composed here because thi
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -149,6 +150,20 @@ def relationship_merge_resolve(survivor: Contact, duplicate: Contact) -> None:
 # --- the timeline --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One row for `interaction_bulk_log`: what happened to `contact`, by whom, when."""
+
+    contact: Contact
+    kind: str
+    summary: str
+    body: str = ""
+    direction: str = Interaction.Direction.OUTBOUND
+    recruiter: User | None = None
+    occurred_at: datetime | None = None
+    handoff: Handoff | None = None
+
+
 @transaction.atomic
 def interaction_log(
     *,
@@ -162,40 +177,96 @@ def interaction_log(
     facts: Sequence[Fact] = (),
     handoff: Handoff | None = None,
 ) -> Interaction:
-    """Write one timeline row. A touch (call, email, meeting, message) moves the relationship's
-    clock: `last_touch_at` and `next_touch_due`. A contact without an owner gets the recruiter
-    who touched them as owner."""
-    interaction = Interaction(
+    """Write one timeline row (see `interaction_bulk_log`), remembering the facts it taught."""
+    entry = TimelineEntry(
         contact=contact,
-        organization_id=contact.organization_id,
         kind=kind,
-        direction=direction,
-        summary=summary.strip(),
+        summary=summary,
         body=body,
+        direction=direction,
         recruiter=recruiter,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at,
         handoff=handoff,
     )
-    interaction.full_clean()
-    interaction.save()
+    [interaction] = interaction_bulk_log(entries=[entry])
     if facts:
         interaction.facts.set(facts)
-    if interaction.is_touch:
-        _relationship_touch(contact, interaction.occurred_at, recruiter)
     return interaction
 
 
-def _relationship_touch(contact: Contact, moment: datetime, recruiter: User | None) -> None:
-    relationship = Relationship.objects.select_for_update().filter(contact=contact).first()
-    if relationship is None:
-        if recruiter is None:
-            return
-        relationship = relationship_create(contact=contact, owner=recruiter)
-    if relationship.last_touch_at and relationship.last_touch_at >= moment:
-        return  # an older touch logged late does not move the clock back
-    relationship.last_touch_at = moment
-    relationship.next_touch_due = relationship.next_touch_after(moment)
-    relationship.save(update_fields=["last_touch_at", "next_touch_due", "updated_at"])
+@transaction.atomic
+def interaction_bulk_log(*, entries: Sequence[TimelineEntry]) -> list[Interaction]:
+    """Write timeline rows: one INSERT for up to 2,000 rows. A touch (call, email, meeting,
+    message) moves its relationship's clock, `last_touch_at` and `next_touch_due`, in one
+    statement for all of them; a touch older than the last one does not move the clock back, and
+    a contact without an owner gets the recruiter who touched them as owner (tier B)."""
+    now = timezone.now()
+    interactions = []
+    for entry in entries:
+        interaction = Interaction(
+            contact=entry.contact,
+            organization_id=entry.contact.organization_id,
+            kind=entry.kind,
+            direction=entry.direction,
+            summary=entry.summary.strip(),
+            body=entry.body,
+            recruiter=entry.recruiter,
+            occurred_at=entry.occurred_at or now,
+            handoff=entry.handoff,
+        )
+        # The fields' own rules (choices, lengths, a summary); the foreign keys are the
+        # instances given, checked by the database without a query per row.
+        interaction.clean_fields(exclude=["contact", "organization", "recruiter", "handoff"])
+        interactions.append(interaction)
+    if not interactions:
+        return []
+    Interaction.objects.bulk_create(interactions, batch_size=2000)
+    _relationships_touch([i for i in interactions if i.is_touch], now=now)
+    return interactions
+
+
+TOUCH_SQL = f"""
+INSERT INTO {Relationship._meta.db_table} AS r
+    (created_at, updated_at, contact_id, owner_id, tier, cadence_days, last_touch_at,
+     next_touch_due)
+SELECT %(now)s, %(now)s, t.contact_id, COALESCE(t.owner_id, e.owner_id), %(tier)s, %(cadence)s,
+    t.at, t.at + make_interval(days => %(cadence)s)
+FROM unnest(%(contact_ids)s::bigint[], %(owner_ids)s::bigint[], %(ats)s::timestamptz[])
+    AS t(contact_id, owner_id, at)
+LEFT JOIN {Relationship._meta.db_table} e ON e.contact_id = t.contact_id
+WHERE t.owner_id IS NOT NULL OR e.id IS NOT NULL
+ORDER BY t.contact_id
+ON CONFLICT (contact_id) DO UPDATE
+SET last_touch_at = excluded.last_touch_at, updated_at = excluded.updated_at,
+    next_touch_due = excluded.last_touch_at + make_interval(days => r.cadence_days)
+WHERE r.last_touch_at IS NULL OR r.last_touch_at < excluded.last_touch_at
+"""  # noqa: S608 - the table name is the model's, every value a parameter
+
+
+def _relationships_touch(touches: Sequence[Interaction], *, now: datetime) -> None:
+    """Move the clocks of the touched relationships to their latest touch, in one upsert: the
+    ones without a relationship and with a recruiter get one, owned by that recruiter."""
+    latest: dict[int, Interaction] = {}
+    for touch in touches:
+        seen = latest.get(touch.contact_id)
+        if seen is None or touch.occurred_at > seen.occurred_at:
+            latest[touch.contact_id] = touch
+    if not latest:
+        return
+    ordered = [latest[contact_id] for contact_id in sorted(latest)]
+    tier = Relationship.Tier.B
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TOUCH_SQL,
+            {
+                "now": now,
+                "tier": tier,
+                "cadence": Relationship.CADENCE_DAYS[tier],
+                "contact_ids": [touch.contact_id for touch in ordered],
+                "owner_ids": [touch.recruiter_id for touch in ordered],
+                "ats": [touch.occurred_at for touch in ordered],
+            },
+        )
 
 
 # --- connections ---------------------------------------------------------------------------------
@@ -288,11 +359,10 @@ def relationship_handoff(
         owner=to_recruiter, updated_at=timezone.now()
     )
     summary = f"Handed off from {from_recruiter} to {to_recruiter}"
-    Interaction.objects.bulk_create(
-        [
-            Interaction(
-                contact_id=relationship.contact_id,
-                organization_id=relationship.contact.organization_id,
+    interaction_bulk_log(
+        entries=[
+            TimelineEntry(
+                contact=relationship.contact,
                 kind=Interaction.Kind.HANDOFF,
                 direction=Interaction.Direction.INTERNAL,
                 summary=summary,
@@ -301,8 +371,7 @@ def relationship_handoff(
                 handoff=handoff,
             )
             for relationship in moved
-        ],
-        batch_size=2000,
+        ]
     )
     for mover in _handoff_movers.values():
         mover(handoff, contact_ids)

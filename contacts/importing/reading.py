@@ -86,7 +86,6 @@ _MAX_LENGTHS = {
     name: Contact._meta.get_field(name).max_length
     for name in ("first_name", "last_name", "title", "source", "location", "linkedin_url")
 } | {"organization": Organization._meta.get_field("name").max_length}
-_EMAIL_MAX = 254
 _PHONE_MAX = 40
 _TAG_MAX = 50
 _ROLES = {role.value: role.value for role in Contact.Role} | {
@@ -96,12 +95,6 @@ _ROLE_HINT = ", ".join(role.value for role in Contact.Role)
 _SPLIT = re.compile(r"[;,]")
 _SPLIT_EMAILS = re.compile(r"[;,\s]+")
 _url_validate = URLValidator()
-# Plain addresses, a strict subset of what Django's validator accepts, checked without it: the
-# validator's lazy regexes cost more than the rest of a row.
-_PLAIN_EMAIL = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
-)
 
 
 class ImportFileError(Exception):
@@ -367,34 +360,14 @@ class RowReader:
         return ""
 
 
-def email_clean(raw: str) -> str:
-    """email_normalize, also accepting letters beyond ASCII before the @ (RFC 6531:
-    "jürgen.müller@mail.example" is a deliverable address; Django's validator refuses it)."""
-    email = raw.strip().lower()
-    if len(email) <= _EMAIL_MAX and _PLAIN_EMAIL.fullmatch(email):
-        return email
-    try:
-        return email_normalize(raw)
-    except ValidationError:
-        email = raw.strip().lower()
-        local, _, domain = email.rpartition("@")
-        if local.isascii():
-            raise
-        stand_in = "".join("a" if not c.isascii() and c.isalnum() else c for c in local)
-        email_normalize(f"{stand_in}@{domain}")
-        return email
-
-
 def _emails_add(row: ContactRow, value: str, column: str) -> str:
     for raw in _SPLIT_EMAILS.split(value):
         if not raw:
             continue
         try:
-            email = email_clean(raw)
-        except ValidationError:
-            return f"'{raw}' is not a valid email address."
-        if len(email) > _EMAIL_MAX:
-            return f"'{raw}' is longer than {_EMAIL_MAX} characters."
+            email = email_normalize(raw)
+        except ValidationError as error:
+            return error.messages[0]
         if email not in row.emails:
             row.emails.append(email)
             row.email_columns.append(column)

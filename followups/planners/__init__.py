@@ -6,14 +6,24 @@ Messages are planned unrendered (template kind + contact, job, candidacy): the r
 when they leave, and the preview renders on demand (see followups.content).
 """
 
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from followups.models import Policy
+from followups.models import PlannerRun, Policy
 from followups.planners import followups, messages
 from followups.services import call_instead_plan
+
+logger = logging.getLogger(__name__)
+
+RUN_NAME = "followups.plan"
+# The PostgreSQL advisory lock that makes planning single-flight: held by the session of the run
+# in progress and released by PostgreSQL if that process dies, so a crash never leaves it behind.
+LOCK_KEY = 7_316_001
 
 
 @dataclass
@@ -25,6 +35,7 @@ class PlanResult:
     cadence_followups: int = 0
     chase_followups: int = 0
     call_instead_followups: int = 0
+    skipped: bool = False
 
     @property
     def messages(self) -> int:
@@ -32,7 +43,22 @@ class PlanResult:
 
 
 def plan_all(*, now: datetime) -> PlanResult:
-    """Run every planner, each in its own transaction."""
+    """Run every planner unless another run holds the planning lock: then return at once."""
+    if not _lock_try():
+        _run_skipped_record()
+        logger.info("planning skipped: another run is still in progress")
+        return PlanResult(skipped=True)
+    try:
+        _run_started_record()
+        result = _plan_every_obligation(now=now)
+        _run_finished_record(result)
+        return result
+    finally:
+        _lock_release()
+
+
+def _plan_every_obligation(*, now: datetime) -> PlanResult:
+    """Each planner commits its own work: the big ones a chunk at a time (planners.sql)."""
     policy = Policy.current()
     result = PlanResult()
     steps = [
@@ -44,8 +70,37 @@ def plan_all(*, now: datetime) -> PlanResult:
         ("chase_followups", followups.chase_followups_plan),
     ]
     for name, planner in steps:
-        with transaction.atomic():
-            setattr(result, name, planner(now=now, policy=policy))
+        setattr(result, name, planner(now=now, policy=policy))
     with transaction.atomic():
         result.call_instead_followups = call_instead_plan(now=now)
     return result
+
+
+def _lock_try() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _lock_release() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _run_started_record() -> None:
+    PlannerRun.objects.update_or_create(name=RUN_NAME, defaults={"started_at": timezone.now()})
+
+
+def _run_finished_record(result: PlanResult) -> None:
+    planned = {key: value for key, value in asdict(result).items() if key != "skipped"}
+    PlannerRun.objects.filter(name=RUN_NAME).update(finished_at=timezone.now(), planned=planned)
+
+
+def _run_skipped_record() -> None:
+    updated = PlannerRun.objects.filter(name=RUN_NAME).update(
+        skipped_at=timezone.now(), skipped=F("skipped") + 1
+    )
+    if not updated:
+        PlannerRun.objects.get_or_create(
+            name=RUN_NAME, defaults={"skipped_at": timezone.now(), "skipped": 1}
+        )

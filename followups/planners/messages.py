@@ -4,7 +4,7 @@ notice of a closed job, and client digests."""
 from datetime import datetime
 
 from followups.models import Policy
-from followups.planners.sql import execute
+from followups.planners.sql import execute_chunked, execute_once
 
 # Every column of followups_message but the id, for the INSERT ... SELECT statements below.
 _COLUMNS = """
@@ -15,10 +15,7 @@ _COLUMNS = """
 
 
 def _insert(select: str) -> str:
-    return (
-        f"INSERT INTO followups_message ({_COLUMNS}) {select} "
-        "ON CONFLICT (idempotency_key) DO NOTHING"
-    )
+    return f"INSERT INTO followups_message ({_COLUMNS}) {select} ON CONFLICT DO NOTHING"
 
 
 # An open candidacy without a candidate-facing touch for its cadence: one update per period.
@@ -40,7 +37,8 @@ CROSS JOIN LATERAL (
     SELECT COALESCE(c.last_candidate_touch_at, c.created_at) AS base,
            make_interval(days => COALESCE(jp.update_cadence_days, %(cadence)s)) AS cadence
 ) p
-WHERE c.decided_at IS NULL
+WHERE c.id >= %(lo)s AND c.id < %(hi)s
+  AND c.decided_at IS NULL
   AND p.base <= %(now)s - p.cadence
   AND NOT ct.do_not_contact
   AND NOT EXISTS (
@@ -51,13 +49,15 @@ WHERE c.decided_at IS NULL
 
 
 def status_updates_plan(*, now: datetime, policy: Policy) -> int:
-    return execute(
+    return execute_chunked(
         STATUS_UPDATES_SQL,
         {"now": now, "review": policy.review_window, "cadence": policy.update_cadence_days},
+        table="jobs_candidacy",
     )
 
 
 # Every closed candidacy gets one closure notice, after the undo window, before the deadline.
+# One statement, not chunks: it only reads the decisions of the deadline window.
 CLOSURES_SQL = _insert("""
 SELECT %(now)s, %(now)s, 'closure', j.owner_id, c.contact_id, c.job_id, c.id,
     COALESCE(ct.emails[1], ''), '', '', '', false, '', 'closure:' || c.id,
@@ -73,13 +73,14 @@ WHERE c.decided_at IS NOT NULL
 
 
 def closures_plan(*, now: datetime, policy: Policy) -> int:
-    return execute(
+    return execute_once(
         CLOSURES_SQL,
         {"now": now, "undo": policy.closure_undo, "deadline": policy.closure_deadline},
     )
 
 
-# A job filled or cancelled: its client (the hiring manager) hears it too.
+# A job filled or cancelled: its client (the hiring manager) hears it too (the deadline window's
+# closed jobs only, so one statement).
 JOBS_CLOSED_SQL = _insert("""
 SELECT %(now)s, %(now)s, 'job_closed', j.owner_id, j.hiring_manager_id, j.id, NULL,
     COALESCE(ct.emails[1], ''), '', '', '', false, '', 'job_closed:' || j.id,
@@ -94,7 +95,7 @@ WHERE j.status IN ('filled', 'cancelled') AND j.closed_at IS NOT NULL
 
 
 def jobs_closed_plan(*, now: datetime, policy: Policy) -> int:
-    return execute(
+    return execute_once(
         JOBS_CLOSED_SQL,
         {"now": now, "undo": policy.closure_undo, "deadline": policy.closure_deadline},
     )
@@ -115,11 +116,14 @@ LEFT JOIN followups_jobpolicy jp ON jp.job_id = j.id
 CROSS JOIN LATERAL (
     SELECT make_interval(days => COALESCE(jp.digest_cadence_days, %(cadence)s)) AS cadence
 ) p
-WHERE j.status = 'open' AND j.opened_at IS NOT NULL
+WHERE j.id >= %(lo)s AND j.id < %(hi)s
+  AND j.status = 'open' AND j.opened_at IS NOT NULL
   AND j.opened_at <= %(now)s - p.cadence
   AND NOT ct.do_not_contact AND NOT ct.email_opt_out
 """)
 
 
 def digests_plan(*, now: datetime, policy: Policy) -> int:
-    return execute(DIGESTS_SQL, {"now": now, "cadence": policy.digest_cadence_days})
+    return execute_chunked(
+        DIGESTS_SQL, {"now": now, "cadence": policy.digest_cadence_days}, table="jobs_job"
+    )

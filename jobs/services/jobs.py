@@ -11,6 +11,7 @@ from accounts.models import User
 from contacts.models import Contact, Organization
 from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
 from relationships.models import Handoff, Interaction
+from relationships.services import TimelineEntry, interaction_bulk_log
 
 
 @transaction.atomic
@@ -161,21 +162,21 @@ def job_close(*, job: Job, status: str, user: User | None, reason: str = "") -> 
         )
         for candidacy in closing
     )
-    # The same rows interaction_log writes, in one insert: a stage change is not a touch, so no
-    # relationship clock moves.
+    # A stage change is not a touch: no relationship clock moves.
     label = Candidacy.Outcome(outcome).label
-    Interaction.objects.bulk_create(
-        Interaction(
-            contact=candidacy.contact,
-            organization_id=candidacy.contact.organization_id,
-            kind=Interaction.Kind.STAGE_CHANGE,
-            direction=Interaction.Direction.INTERNAL,
-            summary=f"{job.title}: closed, {label.lower()}",
-            body=reason.strip(),
-            recruiter=user,
-            occurred_at=now,
-        )
-        for candidacy in closing
+    interaction_bulk_log(
+        entries=[
+            TimelineEntry(
+                contact=candidacy.contact,
+                kind=Interaction.Kind.STAGE_CHANGE,
+                direction=Interaction.Direction.INTERNAL,
+                summary=f"{job.title}: closed, {label.lower()}",
+                body=reason.strip(),
+                recruiter=user,
+                occurred_at=now,
+            )
+            for candidacy in closing
+        ]
     )
     job.status = status
     job.closed_at = now

@@ -35,6 +35,7 @@ MEASURED_PAGES = [
 def test_bench_smoke_reports_every_figure(tmp_path):
     output = tmp_path / "results.json"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env["FOLLOWUPS_RELAY_BACKOFF_SECONDS"] = "1"  # the fake ESP's 429s and 5xx retry quickly
 
     result = subprocess.run(
         [
@@ -64,12 +65,18 @@ def test_bench_smoke_reports_every_figure(tmp_path):
         "relay, messages per second (1 worker)",
         "relay, messages per second (2 workers)",
         "planned and sent, 100 status updates (2 workers)",
-        "worker peak memory",
+        "first planning run over the book",
+        "planners, a second run started together",
+        "planned and sent via the fake ESP at 80 ms, 100 (2 workers)",
+        "fake ESP with 2% 429 and 1% 5xx: accepted exactly once",
+        "worker peak memory (2 processes)",
     ]
     missing = [name for name in expected if name not in figures]
     assert missing == []
     unmeasured = [name for name in expected if figures[name]["value"] is None]
     assert unmeasured == []
+    assert figures["fake ESP with 2% 429 and 1% 5xx: accepted exactly once"]["ok"] is True
+    assert figures["planners, a second run started together"]["ok"] is True
     assert report["dataset"]["contacts"] == 1000
     assert set(report["machine"]) == {"cores", "memory_gib", "python", "platform"}
     assert "contact list p95" in result.stdout

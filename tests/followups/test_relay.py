@@ -4,13 +4,14 @@ from django.utils import timezone
 
 from followups.models import FollowUp, Message, MessageKind, Suppression
 from followups.planners import plan_all
-from followups.relay import messages_sweep, relay_batch
+from followups.relay import lease, messages_sweep, relay_batch
 from jobs.models import Candidacy
 from jobs.services import candidacy_close, job_close
-from relationships.models import Interaction
+from relationships.models import Interaction, Relationship
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, RelationshipFactory
 from tests.followups.backends import ScriptedBackend, esp_error
 from tests.followups.conftest import T0
+from tests.helpers import statements
 
 
 def _quiet_candidacy(clock, recruiter, **contact):
@@ -159,13 +160,18 @@ def test_status_update_for_a_closed_candidacy_is_cancelled(clock, recruiter, out
 def test_sweeper_returns_messages_stuck_in_sending_after_the_lease(clock, recruiter, outbox):
     _quiet_candidacy(clock, recruiter)
     clock.shift(timedelta(hours=4))
-    Message.objects.update(status="sending", claimed_at=timezone.now(), attempts=1)
+    Message.objects.update(
+        status="sending",
+        claimed_at=timezone.now(),
+        lease_until=timezone.now() + lease(),
+        attempts=1,
+    )
     assert messages_sweep(now=timezone.now() + timedelta(minutes=4)) == 0
 
     recovered = messages_sweep(now=timezone.now() + timedelta(minutes=6))
 
     message = Message.objects.get()
-    assert (recovered, message.status, message.claimed_at) == (1, "scheduled", None)
+    assert (recovered, message.status, message.lease_until) == (1, "scheduled", None)
     assert relay_batch(now=timezone.now() + timedelta(minutes=6)).sent == 1
 
 
@@ -196,3 +202,33 @@ def test_digest_for_a_job_closed_before_it_leaves_is_cancelled(clock, recruiter,
     digest = Message.objects.get(kind=MessageKind.CLIENT_DIGEST)
     assert (digest.status, digest.skip_reason) == ("cancelled", "the job is filled")
     assert [m.subject for m in outbox] == []
+
+
+def test_a_batch_writes_its_timeline_in_one_insert_and_its_clocks_in_one_statement(
+    clock, recruiter, outbox
+):
+    job = JobFactory(owner=recruiter, title="Data lead")
+    candidacies = [CandidacyFactory(job=job) for _ in range(3)]
+    for candidacy in candidacies[:2]:
+        RelationshipFactory(contact=candidacy.contact, owner=recruiter)
+    unowned = candidacies[2].contact  # no relationship yet: the sender becomes its owner
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    clock.shift(timedelta(hours=4))
+
+    with statements() as run:
+        result = relay_batch(now=timezone.now())
+
+    assert result.sent == 3
+    timeline = [sql for sql in run if "relationships_" in sql.split("(")[0]]
+    assert [sql.split("(")[0].strip() for sql in timeline] == [
+        'INSERT INTO "relationships_interaction"',
+        "INSERT INTO relationships_relationship AS r",
+    ]
+    assert Interaction.objects.filter(kind="message").count() == 3
+    assert sorted(
+        Relationship.objects.values_list("contact_id", "owner_id", "last_touch_at")
+    ) == sorted((c.contact_id, recruiter.pk, timezone.now()) for c in candidacies)
+    assert Relationship.objects.get(contact=unowned).next_touch_due == timezone.now() + timedelta(
+        days=30
+    )

@@ -158,6 +158,8 @@ def test_worker_killed_mid_batch_loses_nothing_and_resends_nothing_recorded_as_s
         RELAY_HOLD_AT="12",
         RELAY_GATE=str(gate),
         FOLLOWUPS_RELAY_RECORD_EVERY="5",
+        # One send at a time, so the hold lands after exactly the 12th send.
+        FOLLOWUPS_RELAY_CONCURRENCY="1",
     )
     try:
         killable.send(tasks.relay, at=at.isoformat())

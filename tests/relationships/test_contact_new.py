@@ -244,20 +244,33 @@ def test_contact_new_missing_first_name_and_unknown_tier_are_refused(rosa_client
 
 
 def test_contact_new_service_error_rolls_back_the_new_organization(rosa_client):
-    # Valid for the email validator (≤ 320), too long for the column (254).
-    long_email = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "example.com"
+    # A phone the form passes but the column (40 characters) refuses, once the organization
+    # exists.
+    long_phone = "+44 20 7946 0958 " + "0" * 30
     before = counts()
 
-    response = rosa_client.post(NEW_URL, form_data(emails=long_email, organization_name="Initech"))
+    response = rosa_client.post(NEW_URL, form_data(phones=long_phone, organization_name="Initech"))
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "emails": [
-            "Item 1 in the array did not validate: Ensure this value has at most 254 "
-            "characters (it has 259)."
+        "phones": [
+            "Item 1 in the array did not validate: Ensure this value has at most 40 "
+            "characters (it has 47)."
         ]
     }
     assert counts() == before
+
+
+def test_contact_new_email_too_long_for_the_column_is_refused_by_the_email_rule(rosa_client):
+    # Valid for Django's validator (≤ 320), too long for the column (254).
+    long_email = "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "example.com"
+
+    response = rosa_client.post(NEW_URL, form_data(emails=long_email, organization_name="Initech"))
+
+    assert response.context["form"].errors == {
+        "emails": [f"{long_email!r} is longer than 254 characters."]
+    }
+    assert Contact.objects.count() == 0
 
 
 def test_contact_new_sends_anonymous_visitor_to_login(client, db):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from relationships import services
 from relationships.models import Handoff, Interaction, Relationship
 from tests.factories import ContactFactory, RelationshipFactory
+from tests.helpers import statements
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,90 @@ def test_relationship_bulk_create_owns_the_unowned_and_leaves_owned_contacts_alo
     assert set(
         Relationship.objects.filter(owner=recruiter).values_list("next_touch_due", flat=True)
     ) == {dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)}
+
+
+# --- the one timeline write ----------------------------------------------------------------------
+
+NOV_10 = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC)
+NOV_20 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+
+def test_bulk_log_writes_every_row_and_moves_each_clock_by_the_touch_rule(
+    recruiter, other_recruiter
+):
+    with time_machine.travel(NOV_1, tick=False):
+        fresh = RelationshipFactory(owner=recruiter, tier="A")  # never touched
+        touched = RelationshipFactory(owner=other_recruiter)
+        services.interaction_log(contact=touched.contact, kind="call", summary="Recent",
+                                 occurred_at=NOV_20)  # fmt: skip
+    unowned = ContactFactory()
+    noted = ContactFactory()
+    nobody_touched = ContactFactory()
+    entry = services.TimelineEntry
+    entries = [
+        entry(contact=fresh.contact, kind="call", summary="First", occurred_at=NOV_10),
+        entry(contact=fresh.contact, kind="email", summary=" Later ", occurred_at=NOV_20),
+        entry(contact=touched.contact, kind="meeting", summary="Older", occurred_at=NOV_10),
+        entry(contact=unowned, kind="message", summary="Hello", recruiter=recruiter,
+              occurred_at=NOV_10),
+        entry(contact=noted, kind="note", summary="A note", recruiter=recruiter),
+        entry(contact=nobody_touched, kind="call", summary="No recruiter", occurred_at=NOV_10),
+    ]  # fmt: skip
+
+    with time_machine.travel(NOV_20 + dt.timedelta(hours=1), tick=False), statements() as run:
+        written = services.interaction_bulk_log(entries=entries)
+
+    # One insert for the rows, one statement for the clocks (owners included).
+    assert [sql.split("(")[0].strip() for sql in run] == [
+        'INSERT INTO "relationships_interaction"',
+        "INSERT INTO relationships_relationship AS r",
+    ]
+
+    assert [(i.contact_id, i.kind, i.summary) for i in written] == [
+        (fresh.contact_id, "call", "First"),
+        (fresh.contact_id, "email", "Later"),
+        (touched.contact_id, "meeting", "Older"),
+        (unowned.pk, "message", "Hello"),
+        (noted.pk, "note", "A note"),
+        (nobody_touched.pk, "call", "No recruiter"),
+    ]
+    assert all(i.pk for i in written)
+    assert Interaction.objects.count() == 7
+    assert Interaction.objects.get(summary="A note").occurred_at == NOV_20 + dt.timedelta(hours=1)
+    assert sorted(
+        Relationship.objects.values_list(
+            "contact_id", "owner__username", "tier", "last_touch_at", "next_touch_due"
+        )
+    ) == sorted(
+        [
+            # the latest of two touches, at the tier's cadence of 14 days
+            (fresh.contact_id, "rosa", "A", NOV_20, NOV_20 + dt.timedelta(days=14)),
+            # a touch older than the last one does not move the clock back
+            (touched.contact_id, "tom", "B", NOV_20, NOV_20 + dt.timedelta(days=30)),
+            # an ownerless contact gets the recruiter who touched them, tier B
+            (unowned.pk, "rosa", "B", NOV_10, NOV_10 + dt.timedelta(days=30)),
+        ]
+    )
+
+
+def test_bulk_log_refuses_a_row_without_summary_and_writes_none(recruiter):
+    relationship = RelationshipFactory(owner=recruiter)
+    entries = [
+        services.TimelineEntry(contact=relationship.contact, kind="call", summary="Fine"),
+        services.TimelineEntry(contact=relationship.contact, kind="call", summary=" "),
+    ]
+
+    with pytest.raises(ValidationError) as caught:
+        services.interaction_bulk_log(entries=entries)
+
+    assert caught.value.message_dict == {"summary": ["This field cannot be blank."]}
+    assert Interaction.objects.count() == 0
+    relationship.refresh_from_db()
+    assert relationship.last_touch_at is None
+
+
+def test_bulk_log_of_nothing_writes_nothing():
+    with statements() as run:
+        assert services.interaction_bulk_log(entries=[]) == []
+
+    assert run == []
