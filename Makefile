@@ -42,7 +42,7 @@ run: install
 		$(PY) manage.py migrate --noinput && \
 		$(PY) manage.py load_demo && \
 		echo && echo "Rapport is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops everything)" && echo && \
-		exec $(BIN)/honcho --procfile Procfile start'
+		exec $(PY) -m devtools.runner --procfile Procfile'
 
 # Playwright drives the system's Chromium. On Debian/Ubuntu as root, install it when missing.
 browser:

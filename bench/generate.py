@@ -3,7 +3,9 @@
     python -m bench.generate [--scale 1.0] [--database rapport_bench] [--seed 7]
 
 At scale 1: 1,000,000 contacts, 50,000 organizations, 5,000,000 interactions, 500,000 facts,
-20,000 jobs with 200,000 candidacies, and 50 recruiters in 8 teams. The database is
+20,000 jobs with 200,000 candidacies, the outbox history those leave behind (closure notices,
+status updates and client digests with their delivery events and suppressions), and 50
+recruiters in 8 teams. The database is
 dropped and created anew, migrated, then filled table by table with COPY; secondary indexes are
 dropped during the load and rebuilt after, which is how PostgreSQL loads fastest.
 """
@@ -42,6 +44,8 @@ BULK_TABLES = [
     "relationships_interaction",
     "jobs_job",
     "jobs_candidacy",
+    "followups_message",
+    "followups_trackingevent",
 ]
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - a throwaway benchmark database
 EPOCH = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -294,6 +298,93 @@ def candidacy_rows(rng: random.Random, total: int, jobs: int, contacts: int) -> 
         )  # fmt: skip
 
 
+# Every column of followups_message the outbox history fills, in this order.
+OUTBOX_COLUMNS = """created_at, updated_at, kind, owner_id, contact_id, job_id, candidacy_id,
+    recipient, subject, text, html, edited, personal_note, idempotency_key, send_after, deadline,
+    status, attempts, last_error, claimed_at, claim_token, lease_until, sent_at, esp_message_id,
+    skip_reason, skipped_by_id"""
+# A per-row pseudo-random number in [0, 1000), repeatable (a hash of the row's id).
+HASH = "((({id}) * 2654435761::int8) %% 1000)"
+
+OUTBOX_HISTORY_SQL = [
+    # Every job's client contact (a person of the dataset; which one matters not here).
+    "UPDATE jobs_job SET hiring_manager_id = organization_id",
+    # A closure notice for 95% of the decisions: most within the 48-hour deadline, some late;
+    # about 1% bounced and 0.2% complained, the rest delivered.
+    f"""
+    INSERT INTO followups_message ({OUTBOX_COLUMNS})
+    SELECT c.decided_at, c.decided_at, 'closure', j.owner_id, c.contact_id, c.job_id, c.id,
+        COALESCE(ct.emails[1], ''), 'About your application', '', '', false, '',
+        'closure:' || c.id, c.decided_at + interval '1 hour', c.decided_at + interval '48 hours',
+        CASE WHEN {HASH.format(id="c.id + 1")} < 10 THEN 'bounced'
+             WHEN {HASH.format(id="c.id + 1")} < 12 THEN 'complained' ELSE 'delivered' END,
+        1, '', NULL, NULL, NULL,
+        c.decided_at + interval '1 hour' + {HASH.format(id="c.id + 2")} * interval '3 minutes',
+        'bench-closure-' || c.id, '', NULL
+    FROM jobs_candidacy c
+    JOIN jobs_job j ON j.id = c.job_id
+    JOIN contacts_contact ct ON ct.id = c.contact_id
+    WHERE c.decided_at IS NOT NULL AND {HASH.format(id="c.id")} >= 50
+    """,
+    # The last status update of each open candidacy, at its last candidate-facing touch.
+    f"""
+    INSERT INTO followups_message ({OUTBOX_COLUMNS})
+    SELECT c.last_candidate_touch_at, c.last_candidate_touch_at, 'status_update', j.owner_id,
+        c.contact_id, c.job_id, c.id, COALESCE(ct.emails[1], ''), 'News on your application',
+        '', '', false, '', 'status_update:' || c.id || ':bench', c.last_candidate_touch_at, NULL,
+        CASE WHEN {HASH.format(id="c.id + 3")} < 8 THEN 'bounced' ELSE 'delivered' END,
+        1, '', NULL, NULL, NULL, c.last_candidate_touch_at, 'bench-update-' || c.id, '', NULL
+    FROM jobs_candidacy c
+    JOIN jobs_job j ON j.id = c.job_id
+    JOIN contacts_contact ct ON ct.id = c.contact_id
+    WHERE c.decided_at IS NULL AND c.last_candidate_touch_at IS NOT NULL
+    """,
+    # Weekly digests to each open job's client over its last four weeks, one in ten late.
+    f"""
+    INSERT INTO followups_message ({OUTBOX_COLUMNS})
+    SELECT d.at, d.at, 'client_digest', j.owner_id, ct.id, j.id, NULL,
+        COALESCE(ct.emails[1], ''), 'This week on your search', '', '', false, '',
+        'digest:' || j.id || ':bench' || d.week, d.at, NULL, 'delivered', 1, '', NULL, NULL,
+        NULL, d.at, 'bench-digest-' || j.id || '-' || d.week, '', NULL
+    FROM jobs_job j
+    JOIN contacts_contact ct ON ct.id = j.hiring_manager_id
+    CROSS JOIN LATERAL (
+        SELECT w AS week, %(epoch)s - w * interval '7 days'
+            + CASE WHEN {HASH.format(id="j.id * 7 + w")} < 100 THEN interval '2 days'
+                   ELSE interval '0' END AS at
+        FROM generate_series(1, 4) AS w
+    ) d
+    WHERE j.status = 'open'
+    """,
+    # The ESP's tracking events for those messages, and the addresses they suppressed.
+    """
+    INSERT INTO followups_trackingevent (
+        event_id, event_type, esp_message_id, message_id, recipient, occurred_at, raw,
+        received_at)
+    SELECT 'bench-event-' || m.id, m.status, m.esp_message_id, m.id, m.recipient,
+        m.sent_at + interval '2 minutes', '{}'::jsonb, m.sent_at + interval '2 minutes'
+    FROM followups_message m
+    WHERE m.esp_message_id LIKE 'bench-%%'
+    """,
+    """
+    INSERT INTO followups_suppression (email, reason, message_id, created_at)
+    SELECT DISTINCT ON (lower(m.recipient)) lower(m.recipient), m.status, m.id, m.sent_at
+    FROM followups_message m
+    WHERE m.status IN ('bounced', 'complained') AND m.recipient <> ''
+    ORDER BY lower(m.recipient), m.sent_at
+    ON CONFLICT (email) DO NOTHING
+    """,
+]
+
+
+def outbox_history_fill(conn: psycopg.Connection) -> None:
+    """What months of follow-through leave behind: sent closure notices, updates and digests,
+    their delivery events and the suppressions, so the dashboards have history to read."""
+    for statement in OUTBOX_HISTORY_SQL:
+        conn.execute(statement, {"epoch": EPOCH})
+    conn.commit()
+
+
 def search_documents_fill(conn: psycopg.Connection, contacts: int, organizations: int) -> None:
     from contacts.search_index import CONTACT_DOCUMENT_SQL, ORGANIZATION_DOCUMENT_SQL
 
@@ -393,6 +484,7 @@ def generate(*, scale: float, database: str, seed: int) -> dict[str, int]:
             candidacy_rows(rng, counts["candidacies"], counts["jobs"], counts["contacts"]),
             counts["candidacies"],
         )  # fmt: skip
+        timed("outbox history", lambda: outbox_history_fill(conn))
         sequences_reset(conn)
         conn.commit()
         # The search documents read facts by contact: rebuild the plain indexes first, and the

@@ -129,7 +129,11 @@ class Server:
     def __exit__(self, *exc) -> None:
         if self.process:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()  # its workers notice their master is gone and exit
+                self.process.wait(timeout=30)
 
     def peak_rss_mib(self) -> float:
         if not self.process:

@@ -169,6 +169,9 @@ def celery_broker_url(redis_url: str) -> str:
 
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A lost broker is waited for, however long it is away: never give up and exit.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env.str(
     "CELERY_QUEUE", default="rapport-test" if TESTING else "rapport"

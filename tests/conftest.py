@@ -1,19 +1,69 @@
+import contextlib
 import os
 import shutil
-import subprocess
+import signal
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+import psutil
 import pytest
 from django.conf import settings
-from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import wait_until
+from tests.helpers import (
+    SPAWNED,
+    adopt_orphans,
+    celery_worker_start,
+    describe,
+    stop,
+    survivors,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# --- the run leaves nothing running --------------------------------------------------------------
+
+
+def pytest_configure(config):
+    # What a test's child leaves behind when it dies stays a descendant of the run, to be seen.
+    adopt_orphans()
+    # SIGTERM (`timeout`, a cancelled CI job, `kill`) ends the run as Ctrl-C does: the fixtures'
+    # teardown and the guard below still run.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """After every fixture's teardown, whatever the outcome: the guard ends every process group a
+    test started through tests.helpers.spawn; then the check fails the run, naming them, if any
+    process started during it is still alive (and ends those too)."""
+    for process in reversed(SPAWNED):
+        with contextlib.suppress(AssertionError):  # what resists is named below
+            stop(process, timeout=10)
+    left = survivors(grace=5)
+    if not left:
+        return
+    title = f"{len(left)} process(es) started during the run outlived it"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        sys.stderr.write("\n".join([title, *map(describe, left)]) + "\n")
+    else:
+        reporter.line("")
+        reporter.write_sep("=", title, red=True)
+        for process in left:
+            reporter.write_line(describe(process), red=True)
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(left, timeout=10)
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # --- personas ------------------------------------------------------------------------------------
@@ -44,13 +94,49 @@ def password() -> str:
     return PASSWORD
 
 
+# --- logged-in clients ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rosa_client(client, recruiter):
+    """The test client with rosa logged in (a session)."""
+    client.force_login(recruiter)
+    return client
+
+
+@pytest.fixture
+def tom_client(client, other_recruiter):
+    client.force_login(other_recruiter)
+    return client
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An API client with no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def rosa_api(api, recruiter) -> APIClient:
+    """The API client with rosa logged in (a session: a page costs the session and user queries)."""
+    api.force_login(recruiter)
+    return api
+
+
+@pytest.fixture
+def tom_api(api, other_recruiter) -> APIClient:
+    api.force_login(other_recruiter)
+    return api
+
+
+@pytest.fixture
+def rosa_token(recruiter) -> dict[str, str]:
+    """The header of an API token of rosa's, for a request: `api.get(url, **rosa_token)`."""
+    token = Token.objects.create(user=recruiter)
+    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+
 # --- a real Celery worker on the real broker -----------------------------------------------------
-
-
-def _test_database_url() -> str:
-    """The DATABASE_URL of pytest-django's test database, for processes started by tests."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
 @pytest.fixture(scope="session")
@@ -58,35 +144,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A `celery worker` subprocess consuming the test queue, on the test database."""
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     with django_db_blocker.unblock():
-        database_url = _test_database_url()
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_ENV": "test"}
-    command = [
-        sys.executable, "-m", "celery", "-A", "crm", "worker",
-        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
-        "--hostname", "test-worker@%h",
-        "--concurrency", "1",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--loglevel", "INFO",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        worker = celery_worker_start(
+            queue=settings.CELERY_TASK_DEFAULT_QUEUE, hostname="test-worker@%h", log_path=log_path
         )
-    try:
-        wait_until(
-            lambda: "ready." in log_path.read_text() or worker.poll() is not None,
-            timeout=60,
-            what="the Celery worker to be ready",
-        )
-        if worker.poll() is not None:
-            pytest.fail(f"the Celery worker exited:\n{log_path.read_text()}")
-        yield worker
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+    yield worker
+    stop(worker)
 
 
 # --- a real browser ------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Team, User
 
@@ -169,3 +172,27 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
         from jobs.services import candidacy_add
 
         return candidacy_add(**kwargs)
+
+
+# --- followups -----------------------------------------------------------------------------------
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    """A status update, due in four hours, to the candidate of a new "Data lead" candidacy of
+    `owner`'s."""
+
+    class Meta:
+        model = "followups.Message"
+
+    kind = "status_update"
+    owner = factory.SubFactory(UserFactory)
+    candidacy = factory.LazyAttribute(
+        lambda message: CandidacyFactory(job=JobFactory(owner=message.owner, title="Data lead"))
+    )
+    contact = factory.SelfAttribute("candidacy.contact")
+    job = factory.SelfAttribute("candidacy.job")
+    recipient = factory.LazyAttribute(lambda message: message.contact.emails[0])
+    idempotency_key = factory.LazyAttribute(
+        lambda message: f"status_update:{message.candidacy.pk}:x"
+    )
+    send_after = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=4))

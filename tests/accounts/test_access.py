@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.authtoken.models import Token
 
 PAGES = ["/", "/contacts/", "/search/?q=ana", "/jobs/", "/dashboards/", "/status/"]
 
@@ -30,10 +29,8 @@ def test_api_without_token_is_401_with_error_shape(client, db):
     }
 
 
-def test_api_with_token_answers(client, recruiter):
-    token = Token.objects.create(user=recruiter)
-
-    response = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token.key}")
+def test_api_with_token_answers(client, rosa_token):
+    response = client.get("/api/v1/", **rosa_token)
 
     assert response.status_code == 200
     assert response.json()["user"] == "rosa"

@@ -3,11 +3,12 @@ asserted here (CONTRIBUTING.md, "Tests"); `make bench` measures it."""
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -37,13 +38,15 @@ def test_bench_smoke_reports_every_figure(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env["FOLLOWUPS_RELAY_BACKOFF_SECONDS"] = "1"  # the fake ESP's 429s and 5xx retry quickly
 
-    result = subprocess.run(
+    # In a process group of its own, that the web server and workers the benchmark starts join:
+    # all of it ends with the test, whatever happens.
+    result = run(
         [
             sys.executable, "-m", "bench.run", "--scale", "0.001",
             "--database", "rapport_bench_smoke", "--requests", "3", "--warmup", "1",
             "--throughput-seconds", "0.5", "--output", str(output),
         ],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=BASE_DIR, env=env, timeout=600,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -4,6 +4,7 @@ from playwright.sync_api import Page, expect
 from contacts.models import Fact
 from relationships.models import Interaction, Relationship
 from tests.factories import ContactFactory, RelationshipFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +16,7 @@ def test_recruiter_finds_a_contact_logs_a_call_and_remembers_a_fact_without_relo
     RelationshipFactory(contact=ana, owner=recruiter, tier="B")
     ContactFactory(first_name="Anders", last_name="Berg")
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    log_in(page, live_server, password)
 
     search_box = page.get_by_role("navigation", name="Main").get_by_role(
         "searchbox", name="Search people and companies"
@@ -77,10 +74,7 @@ def test_contact_page_quick_log_works_without_javascript(browser, live_server, r
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     ana = ContactFactory(first_name="Ana", last_name="Smith")
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, password)
 
     page.goto(f"{live_server.url}/contacts/{ana.pk}/")
     quick_log = page.get_by_role("form", name="Log a call, email, meeting or note")

@@ -10,6 +10,7 @@ from followups.models import Message
 from followups.planners import plan_all
 from followups.relay import relay_batch
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, RelationshipFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +25,7 @@ def test_recruiter_rejects_a_candidate_edits_the_closure_notice_and_the_candidat
     job = JobFactory(owner=recruiter, title="Data lead")
     CandidacyFactory(job=job, contact=ana)
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    log_in(page, live_server, password)
 
     page.goto(f"{live_server.url}/jobs/{job.pk}/board")
     card = page.get_by_role("article", name="Ana Smith")

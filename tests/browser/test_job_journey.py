@@ -4,6 +4,7 @@ from playwright.sync_api import Page, expect
 from jobs import services
 from jobs.models import Candidacy, Job, StageChange
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, OrganizationFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +47,7 @@ def test_recruiter_moves_a_candidate_records_diverging_feedback_and_splits_the_j
         job=job, contact=ContactFactory(first_name="Chloe", last_name="Dubois"), stage="submitted"
     )
 
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    log_in(page, live_server, password)
 
     # The board: move Chloe to "client interview" in place, with htmx.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()

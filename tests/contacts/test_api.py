@@ -1,14 +1,12 @@
-import base64
 import datetime as dt
 import json
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from contacts.models import Fact, Organization
 from tests.factories import ContactFactory, FactFactory, OrganizationFactory
+from tests.helpers import cursor_of, ids, user_json, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +15,6 @@ NOV_1_JSON = "2026-11-01T09:00:00Z"
 INVALID_CURSOR = "This page link is not valid; start again from the first page."
 ORGANIZATIONS = "/api/v1/organizations/"
 FACTS = "/api/v1/facts/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def rosa_api(api, recruiter) -> APIClient:
-    api.force_login(recruiter)
-    return api
 
 
 def organization_json(organization: Organization, **changes) -> dict:
@@ -46,17 +33,7 @@ def organization_json(organization: Organization, **changes) -> dict:
 
 
 def cursor(values: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def walk(api: APIClient, url: str) -> list[list[int]]:
-    """Follow `next` from `url`; the ids of every page."""
-    pages = []
-    while url:
-        body = api.get(url).json()
-        pages.append([row["id"] for row in body["results"]])
-        url = body["next"]
-    return pages
+    return cursor_of(json.dumps(values))
 
 
 # --- authentication ------------------------------------------------------------------------------
@@ -96,11 +73,10 @@ def test_endpoint_with_bad_token_is_401(api, db):
 
 
 @time_machine.travel(NOV_1, tick=False)
-def test_organization_list_with_token_answers(api, recruiter):
-    token = Token.objects.create(user=recruiter)
+def test_organization_list_with_token_answers(api, rosa_token):
     acme = OrganizationFactory(name="Acme", domain="acme.example")
 
-    response = api.get(ORGANIZATIONS, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get(ORGANIZATIONS, **rosa_token)
 
     assert response.status_code == 200
     assert response.json() == {"next": None, "results": [organization_json(acme)]}
@@ -208,7 +184,7 @@ def test_organization_list_is_in_name_order(rosa_api):
 
     response = rosa_api.get(ORGANIZATIONS)
 
-    assert [row["id"] for row in response.json()["results"]] == [alpha.pk, mid.pk, zeta.pk]
+    assert ids(response) == [alpha.pk, mid.pk, zeta.pk]
 
 
 def test_organization_list_pages_walk_every_row_once(rosa_api):
@@ -245,7 +221,7 @@ def test_organization_search_finds_by_name(rosa_api):
 
     assert response.status_code == 200
     assert response.json()["next"] is None
-    assert [row["id"] for row in response.json()["results"]] == [acme.pk]
+    assert ids(response) == [acme.pk]
 
 
 def test_organization_search_queries_are_constant(rosa_api, django_assert_num_queries):
@@ -297,9 +273,7 @@ def fact_json(fact: Fact, author=None, **changes) -> dict:
         "text": fact.text,
         "learned_on": fact.learned_on.isoformat(),
         "pinned": fact.pinned,
-        "author": None
-        if author is None
-        else {"id": author.pk, "username": author.username, "name": str(author)},
+        "author": None if author is None else user_json(author),
         "created_at": NOV_1_JSON,
         "updated_at": NOV_1_JSON,
         **changes,

@@ -4,23 +4,17 @@ import pytest
 import time_machine
 
 from relationships.services import connection_create, interaction_log
-from tests.contacts.html_text import texts
 from tests.factories import (
     ContactFactory,
     FactFactory,
     OrganizationFactory,
     RelationshipFactory,
 )
+from tests.helpers import texts
 
 pytestmark = pytest.mark.django_db
 
 NOV_1 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 @time_machine.travel(NOV_1, tick=False)

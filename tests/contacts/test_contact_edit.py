@@ -3,19 +3,14 @@ import datetime as dt
 import pytest
 import time_machine
 
-from contacts.models import Contact, Employment, Organization
+from contacts.models import Contact, Organization
 from contacts.services import contact_create
 from tests.factories import OrganizationFactory
+from tests.helpers import positions
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 @pytest.fixture
@@ -49,13 +44,6 @@ def form_data(contact: Contact, **overrides) -> dict:
         "moved_on": "2026-11-20",
     }
     return {**data, **overrides}
-
-
-def positions(contact: Contact) -> list[tuple[str, str, dt.date, dt.date | None]]:
-    return [
-        (e.organization_name, e.title, e.started_on, e.ended_on)
-        for e in Employment.objects.filter(contact=contact).order_by("started_on", "id")
-    ]
 
 
 def snapshot(contact: Contact) -> dict:

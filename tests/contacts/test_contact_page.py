@@ -9,7 +9,6 @@ from relationships.services import (
     interaction_log,
     relationship_handoff,
 )
-from tests.contacts.html_text import texts
 from tests.factories import (
     ContactFactory,
     FactFactory,
@@ -17,16 +16,11 @@ from tests.factories import (
     OrganizationFactory,
     RelationshipFactory,
 )
+from tests.helpers import texts
 
 pytestmark = pytest.mark.django_db
 
 NOV_1 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 def contact_with_history(owner, count: int):

@@ -4,19 +4,13 @@ import pytest
 import time_machine
 
 from contacts.models import Fact
-from tests.contacts.html_text import texts
 from tests.factories import ContactFactory, FactFactory
+from tests.helpers import texts
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOV_20 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 @time_machine.travel(NOV_20, tick=False)

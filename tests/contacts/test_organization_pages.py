@@ -1,4 +1,3 @@
-import base64
 import datetime as dt
 
 import pytest
@@ -8,22 +7,12 @@ from contacts.models import Organization
 from contacts.selectors import organization_page_list
 from contacts.services import contact_update
 from relationships.services import interaction_log
-from tests.contacts.html_text import texts
 from tests.factories import ContactFactory, OrganizationFactory
+from tests.helpers import cursor_of, texts
 
 pytestmark = pytest.mark.django_db
 
 NOV_1 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
-
-
-def cursor_of(raw: str) -> str:
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def organization_names(response) -> list[str]:

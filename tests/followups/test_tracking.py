@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from followups.models import FollowUp, Message, Suppression, TrackingEvent
-from tests.factories import CandidacyFactory, JobFactory
+from tests.factories import StatusUpdateFactory
 
 URL = "/webhooks/anymail/postmark/tracking/"
 SECRET = "postmark:s3cret-hook"
@@ -19,15 +19,8 @@ def webhook_secret(settings):
 
 @pytest.fixture
 def sent_update(recruiter):
-    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter))
-    return Message.objects.create(
-        kind="status_update",
+    return StatusUpdateFactory(
         owner=recruiter,
-        contact=candidacy.contact,
-        job=candidacy.job,
-        candidacy=candidacy,
-        recipient=candidacy.contact.emails[0],
-        idempotency_key=f"status_update:{candidacy.pk}:2026-03-09",
         send_after=timezone.now() - timedelta(hours=1),
         status="sent",
         sent_at=timezone.now(),

@@ -1,10 +1,7 @@
 """Celery worker processes for the follow-through tests: on the real broker and the test
 database, with their own queue and the recording email backend (tests.followups.backends)."""
 
-import os
-import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,8 +9,7 @@ from celery import Task
 
 from crm.models import Heartbeat
 from crm.tasks import heartbeat
-from tests.conftest import BASE_DIR, _test_database_url
-from tests.helpers import wait_until
+from tests.helpers import celery_worker_start, kill, stop, wait_until
 
 
 @dataclass
@@ -43,51 +39,24 @@ class Worker:
         return self.record_path.read_text().split()
 
     def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
+        kill(self.process)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop(self.process)
 
 
 def worker_start(folder: Path, *, name: str, pool: str = "prefork", **env: str) -> Worker:
     queue = f"rapport-test-{name}"
     log_path = folder / f"{name}.log"
     record_path = folder / f"{name}.sent"
-    environment = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "DJANGO_ENV": "test",
-        "CELERY_QUEUE": queue,
-        "TEST_EMAIL_BACKEND": "tests.followups.backends.RecordingBackend",
-        "RELAY_RECORD_FILE": str(record_path),
+    process = celery_worker_start(
+        queue=queue,
+        hostname=f"{name}@%h",
+        log_path=log_path,
+        pool=pool,
+        CELERY_QUEUE=queue,
+        TEST_EMAIL_BACKEND="tests.followups.backends.RecordingBackend",
+        RELAY_RECORD_FILE=str(record_path),
         **env,
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "crm", "worker",
-        "--queues", queue, "--hostname", f"{name}@%h", "--pool", pool, "--concurrency", "1",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    worker = Worker(process=process, queue=queue, record_path=record_path, log_path=log_path)
-    wait_until(
-        lambda: "ready." in log_path.read_text() or process.poll() is not None,
-        timeout=60,
-        what="the Celery worker to be ready",
     )
-    if process.poll() is not None:
-        raise AssertionError(f"the Celery worker exited:\n{log_path.read_text()}")
-    return worker
+    return Worker(process=process, queue=queue, record_path=record_path, log_path=log_path)

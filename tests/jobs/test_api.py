@@ -1,34 +1,16 @@
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from jobs import services
 from jobs.models import Candidacy, Feedback, Job, StageChange
 from relationships.models import Interaction
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory, OrganizationFactory
+from tests.helpers import ids
 
 pytestmark = pytest.mark.django_db
 
 JOBS = "/api/v1/jobs/"
 CANDIDACIES = "/api/v1/candidacies/"
 FEEDBACK = "/api/v1/feedback/"
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def rosa_api(api, recruiter) -> APIClient:
-    api.force_login(recruiter)
-    return api
-
-
-@pytest.fixture
-def tom_api(api, other_recruiter) -> APIClient:
-    api.force_login(other_recruiter)
-    return api
 
 
 # --- authentication and permissions --------------------------------------------------------------
@@ -54,14 +36,13 @@ def test_endpoint_without_credentials_is_401(api, method, path):
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def test_candidacy_list_with_token_answers(api, recruiter):
-    token = Token.objects.create(user=recruiter)
+def test_candidacy_list_with_token_answers(api, recruiter, rosa_token):
     candidacy = CandidacyFactory(job=JobFactory(owner=recruiter))
 
-    response = api.get(CANDIDACIES, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get(CANDIDACIES, **rosa_token)
 
     assert response.status_code == 200
-    assert [row["id"] for row in response.json()["results"]] == [candidacy.pk]
+    assert ids(response) == [candidacy.pk]
 
 
 def test_candidacy_move_of_another_recruiters_job_is_404_and_changes_nothing(tom_api, recruiter):

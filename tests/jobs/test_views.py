@@ -5,27 +5,15 @@ import time_machine
 
 from jobs import services
 from jobs.models import Candidacy, Job, StageChange
-from tests.contacts.html_text import texts
 from tests.factories import (
     CandidacyFactory,
     ContactFactory,
     JobFactory,
     OrganizationFactory,
 )
+from tests.helpers import texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
-
-
-@pytest.fixture
-def tom_client(client, other_recruiter):
-    client.force_login(other_recruiter)
-    return client
 
 
 # --- the list ------------------------------------------------------------------------------------

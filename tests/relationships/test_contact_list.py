@@ -1,4 +1,3 @@
-import base64
 import csv
 import datetime as dt
 import io
@@ -11,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.services import contact_create
 from tests.factories import OrganizationFactory, RelationshipFactory
+from tests.helpers import cursor_of, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +44,6 @@ def people(recruiter, other_recruiter):
         )
         RelationshipFactory(contact=adams, owner=recruiter, tier="C")
     return {"acme": acme, "globex": globex, "smith": smith, "jones": jones, "park": park}
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 def names(response) -> list[str]:
@@ -212,10 +206,6 @@ def test_contact_list_next_page_keeps_the_filters(rosa_client, people, monkeypat
     assert second.context["next_url"] == ""
     assert second.context["first_url"] == "/contacts/?tag=python&role="
     assert 'href="/contacts/?tag=python&amp;role="' in second.content.decode()
-
-
-def cursor_of(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 @pytest.mark.parametrize(
@@ -406,14 +396,6 @@ def test_contact_list_url_names_resolve():
 
 
 # --- in a real browser ---------------------------------------------------------------------------
-
-
-def log_in(page: Page, live_server, password: str, next_path: str) -> None:
-    page.goto(f"{live_server.url}/login/?next={next_path}")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}{next_path}")
 
 
 @pytest.mark.browser

@@ -8,17 +8,12 @@ from contacts.models import Contact, Employment, Organization
 from contacts.services import contact_create
 from relationships.models import Relationship
 from tests.factories import OrganizationFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
 NEW_URL = "/contacts/new/"
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 def form_data(**overrides) -> dict[str, str | list[str]]:
@@ -286,10 +281,7 @@ def test_contact_new_journey_offers_duplicate_then_creates_anyway(
     page: Page, live_server, recruiter, password
 ):
     existing = contact_create(first_name="Ana", last_name="Smith", emails=["ana@smith.example"])
-    page.goto(f"{live_server.url}/login/?next=/contacts/")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, password, "/contacts/")
     page.get_by_role("link", name="New contact").click()
 
     page.get_by_label("First name").fill("Ana")

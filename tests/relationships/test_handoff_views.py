@@ -10,6 +10,7 @@ from accounts.models import User
 from relationships.models import Handoff, Interaction, Relationship
 from relationships.services import relationship_handoff
 from tests.factories import ContactFactory, OrganizationFactory, RelationshipFactory, UserFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -515,11 +516,7 @@ def test_handoff_of_all_when_nothing_is_owned_is_a_form_error(client, recruiter,
 def test_manager_hands_off_a_recruiters_contact_choosing_from_with_htmx(
     page, live_server, manager, recruiter, other_recruiter, password, rosas_contacts, toms_contact
 ):
-    page.goto(f"{live_server.url}/login/?next=/handoffs/new/")
-    page.get_by_label("Username").fill("maya")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}/handoffs/new/")
+    log_in(page, live_server, password, "/handoffs/new/", username="maya")
     page.evaluate("window.__marker = 1")
 
     page.get_by_label("From").select_option(str(other_recruiter.pk))

@@ -5,20 +5,14 @@ import time_machine
 
 from relationships.models import Connection, Interaction, Relationship
 from relationships.services import connection_create
-from tests.contacts.html_text import element_count, texts
 from tests.factories import ContactFactory, RelationshipFactory
+from tests.helpers import element_count, texts
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOV_1 = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
 NOV_20 = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def rosa_client(client, recruiter):
-    client.force_login(recruiter)
-    return client
 
 
 def log(client, contact, **fields):
