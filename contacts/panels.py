@@ -1,5 +1,5 @@
 """The panel registries of the pages contacts owns. Higher apps register into them in their
-AppConfig.ready() (see crm/panels.py): the timeline and relationship (relationships), candidacies
+AppConfig.ready() (see core/panels.py): the timeline and relationship (relationships), candidacies
 (jobs), follow-ups (followups)."""
 
 from core.panels import PanelRegistry

@@ -1,4 +1,4 @@
-"""Pages that span apps are assembled from panels (DESIGN.md §3).
+"""Pages that span apps are assembled from panels (docs/architecture.md, "Panels").
 
 The app that owns a page keeps a `PanelRegistry`; a higher app registers a panel (a partial
 template and a function that returns its context) in its AppConfig.ready(). The page renders every

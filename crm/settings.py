@@ -195,7 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("HEARTBEAT_SECONDS", default=30.0),
         "kwargs": {"source": "beat"},
     },
-    # Follow-through (DESIGN.md §4): obligations are planned from the database every minute; the
+    # docs/architecture.md, "Follow-through": obligations planned from the database each minute; the
     # relay drains the outbox every few seconds (and re-enqueues itself while work remains).
     "followups.plan": {"task": "followups.plan", "schedule": 60.0},
     "followups.relay": {

@@ -1,4 +1,4 @@
-"""Follow-through (DESIGN.md §4): follow-ups for recruiters, policies, message templates, the
+"""Follow-through (docs/architecture.md): recruiters' follow-ups, policies, message templates, the
 outbox and its delivery tracking, and the suppression list.
 
 Obligations are derived from the state of the database by the planners (followups.planners),
@@ -263,7 +263,7 @@ class MessageQuerySet(models.QuerySet):
 
 
 class Message(TimestampedModel):
-    """One outgoing email, in the outbox first (DESIGN.md §4).
+    """One outgoing email, in the outbox first (docs/architecture.md, "The outbox").
 
     Planned rows keep their template and context (contact, job, candidacy); subject and bodies
     are rendered when the message leaves, unless the recruiter edited them (`edited`)."""
@@ -285,7 +285,7 @@ class Message(TimestampedModel):
     UNDELIVERABLE_STATUSES = frozenset(
         {Status.SUPPRESSED, Status.FAILED, Status.BOUNCED, Status.COMPLAINED}
     )
-    # Tracking only moves a message forward along this order (DESIGN.md §4).
+    # Tracking moves a message only forward (docs/architecture.md, "The outbox state machine").
     PROGRESS = {
         Status.SENT: 1,
         Status.DELIVERED: 2,

@@ -1,5 +1,5 @@
 """Writes to follow-through: follow-ups, messages in the outbox, templates, policies,
-suppressions and unsubscribes. Keyword-only, atomic, validated (STYLE.md)."""
+suppressions, unsubscribes. Keyword-only, atomic, validated (CONTRIBUTING.md, "Where code lives")"""
 
 from collections.abc import Iterable
 from datetime import datetime

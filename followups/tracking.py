@@ -1,4 +1,4 @@
-"""Delivery tracking: anymail's normalised webhook events update the outbox (DESIGN.md §4).
+"""Anymail's webhook events update the outbox (docs/architecture.md, "Delivery tracking").
 
 Events are kept once by event id (a replay changes nothing); a message's status only moves
 forward (sent → delivered → bounced → complained); bounces and complaints suppress the address

@@ -1,4 +1,4 @@
-"""Jobs' panels on the contact page and the pre-call brief (DESIGN.md §3), registered by
+"""Jobs' panels on the contact page and the brief (docs/architecture.md, "Panels"), registered by
 JobsConfig.ready(), and the job page's own registry (JOB_PAGE) for the apps to the right.
 
 The contact page and the brief have a fixed query budget, so the candidacies panel costs no query

@@ -1,4 +1,4 @@
-"""Relationships' panels on the pages contacts owns (DESIGN.md §3), registered by
+"""Relationships' panels on the pages contacts owns (docs/architecture.md, "Panels"), registered by
 RelationshipsConfig.ready(): on the contact page the relationship, the timeline with its quick-log
 form and the connections; on the organization page its timeline; on the pre-call brief the last
 touches and who they know. Each panel is one query (the relationship with its owner, the latest

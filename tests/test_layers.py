@@ -1,4 +1,4 @@
-"""DESIGN.md §3: accounts <- contacts <- relationships <- jobs <- followups <- dashboards.
+"""docs/architecture.md, "Layers": the apps are settings.RAPPORT_LAYERS, lowest first.
 An app imports only itself, the apps to its left and the project's shared `crm` helpers."""
 
 import ast

@@ -1,7 +1,7 @@
 """The contact page and the printable pre-call brief.
 
 Both show contacts' own sections (header, facts, career) and then every panel the higher apps
-register in contacts.panels (DESIGN.md §3): this module never imports them. Each section is one
+register in contacts.panels (docs/architecture.md, "Panels"), never importing them. Each is one
 query, so the page is a fixed number of queries whatever the contact's history.
 
 A quick action posted without htmx that fails validation answers with the whole page and its bound

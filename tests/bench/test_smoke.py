@@ -1,5 +1,5 @@
 """The benchmark at a tiny scale, so it never rots: every figure is present. Speed is not
-asserted here (DESIGN.md §6); `make bench` measures it."""
+asserted here (CONTRIBUTING.md, "Tests"); `make bench` measures it."""
 
 import json
 import os
