@@ -9,6 +9,7 @@ resolve too.
 
 import io
 import re
+import subprocess
 import tokenize
 from pathlib import Path
 
@@ -39,10 +40,15 @@ HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def repository_files(*suffixes: str) -> list[Path]:
+    """The repository's files: tracked, or new and not ignored (what a commit would carry)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=BASE_DIR, capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
     found = []
-    for path in sorted(BASE_DIR.rglob("*")):
-        relative = path.relative_to(BASE_DIR)
-        if any(part in SKIP_DIRS for part in relative.parts[:-1]) or not path.is_file():
+    for name in sorted(filter(None, listed.split("\0"))):
+        path = BASE_DIR / name
+        if any(part in SKIP_DIRS for part in Path(name).parts[:-1]) or not path.is_file():
             continue
         if suffixes and path.suffix not in suffixes:
             continue
