@@ -1,7 +1,11 @@
 """Follow-through pages: follow-ups (new, complete, snooze), the outbox (list, preview, edit,
 send now, skip), templates with a live preview and the policy (admins), and unsubscribe (no
-login: the signed link is the credential)."""
+login: the signed link is the credential).
 
+A follow-up handled on "My day" goes back to the start page the project configures
+(settings.LOGIN_REDIRECT_URL): the page is the project's, above this app."""
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -56,7 +60,7 @@ def followup_new(request: HttpRequest, contact_pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Follow-up with {contact} added.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     status = 400 if form.errors else 200
     return render(
         request, "followups/followup_form.html", {"form": form, "contact": contact}, status=status
@@ -76,9 +80,9 @@ def followup_complete(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Done: {followup.summary}. The outcome is on the timeline.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     messages.error(request, "Say how it went: " + " ".join(_errors(form)))
-    return redirect("home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
@@ -94,9 +98,9 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Snoozed: {followup.summary}.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     messages.error(request, "Not snoozed: " + " ".join(_errors(form)))
-    return redirect("home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 def _errors(form) -> list[str]:
