@@ -55,9 +55,11 @@ browser:
 		fi; \
 	fi
 
+# ruff, then the layer contracts of pyproject.toml's [tool.importlinter].
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: install browser lint
 	@$(WITH_SERVICES) sh -c '\
