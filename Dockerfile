@@ -4,8 +4,13 @@ FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Exactly the releases uv.lock pins, checked against its hashes (the dev extra left out), installed
+# by the uv that pyproject.toml's dev extra pins.
+COPY pyproject.toml uv.lock ./
+RUN pip install "uv==$(sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)" \
+ && uv export --quiet --frozen --no-emit-project --format requirements.txt -o /tmp/requirements.txt \
+ && pip install --require-hashes -r /tmp/requirements.txt \
+ && pip uninstall --yes uv && rm /tmp/requirements.txt
 
 COPY . .
 # collectstatic needs settings to load; these values exist only for this build step.

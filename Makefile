@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+UV := $(BIN)/uv
+# uv installs .venv/ from uv.lock; its version is the one pinned in pyproject.toml's dev extra.
+UV_VERSION := $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
 # Runs a command with the embedded PostgreSQL and Redis (when DATABASE_URL / REDIS_URL are unset).
 WITH_SERVICES := PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m devtools.services exec --
 HOST ?= 127.0.0.1
@@ -16,7 +19,7 @@ DEPLOY_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=rapport.example.com \
 	SECRET_KEY=deploy-check-$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
 	EMAIL_BACKEND=anymail.backends.test.EmailBackend
 
-.PHONY: run test bench lint install browser services-up services-down clean help
+.PHONY: run test bench lint install lock upgrade browser services-up services-down clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -24,18 +27,31 @@ help:
 	@echo "make test   lint, migration and deploy checks, then every test"
 	@echo "make bench  generate a million contacts and measure (BENCH_ARGS=\"--scale 0.1\" for less)"
 	@echo "make services-up / services-down   start or stop the embedded PostgreSQL and Redis"
+	@echo "make lock   update uv.lock after a change to pyproject.toml (make upgrade: newest releases)"
 	@echo "make clean  remove .venv and .devdata (all local data)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rapport needs Python >= 3.11; this is " + sys.version.split()[0] + ". Try: make PYTHON=python3.12 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+$(UV): | $(PY)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Exactly what uv.lock pins, no more; --locked stops when pyproject.toml changed since `make lock`.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --locked --extra dev || { \
+		echo "Not installed. If uv.lock does not match pyproject.toml: make lock, then commit uv.lock."; \
+		exit 1; }
 	@touch $@
 
 install: $(VENV)/.installed
+
+# uv.lock after a change to the dependencies in pyproject.toml; `upgrade` takes the newest releases.
+lock: $(UV)
+	$(UV) lock
+
+upgrade: $(UV)
+	$(UV) lock --upgrade
 
 run: install
 	@$(WITH_SERVICES) sh -c '\
@@ -55,9 +71,11 @@ browser:
 		fi; \
 	fi
 
+# ruff, then the layer contracts of pyproject.toml's [tool.importlinter].
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: install browser lint
 	@$(WITH_SERVICES) sh -c '\

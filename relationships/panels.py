@@ -4,6 +4,9 @@ form and the connections; on the organization page its timeline; on the pre-call
 touches and who they know. Each panel is one query (the relationship with its owner, the latest
 interactions with their recruiter, the connections with both contacts).
 
+It also registers links: the contact page's Merge and Hand off actions, and under the organization
+page's people the link to everyone who works there (the contact list, filtered).
+
 A form that failed validation without htmx comes back bound in `request.panel_forms[<name>]`
 (see contacts.views.pages), so its errors show next to its fields.
 """
@@ -12,10 +15,18 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from contacts.models import Contact, Organization
-from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE, ORGANIZATION_PAGE
-from core.panels import Panel
+from contacts.panels import (
+    CONTACT_ACTIONS,
+    CONTACT_BRIEF,
+    CONTACT_PAGE,
+    ORGANIZATION_PAGE,
+    ORGANIZATION_PEOPLE,
+)
+from core.panels import Link, Panel
 from relationships import selectors
 from relationships.forms.timeline import ConnectionForm, InteractionForm, RelationshipTierForm
 from relationships.models import Connection
@@ -140,7 +151,29 @@ CONTACT_PAGE_PANELS = {
 }
 
 
+def merge_url(contact: Contact) -> str:
+    return reverse("relationships:contact-merge", args=[contact.pk])
+
+
+def handoff_url(contact: Contact) -> str:
+    return f"{reverse('relationships:handoff-new')}?{urlencode({'contact': contact.pk})}"
+
+
+def organization_people_url(organization: Organization) -> str:
+    query = urlencode({"organization": organization.pk})
+    return f"{reverse('relationships:contact-list')}?{query}"
+
+
 def panels_register() -> None:
+    CONTACT_ACTIONS.register(Link("merge", "Merge with…", merge_url, order=10))
+    CONTACT_ACTIONS.register(Link("handoff", "Hand off", handoff_url, order=20))
+    ORGANIZATION_PEOPLE.register(
+        Link(
+            "everyone",
+            lambda organization: f"Everyone at {organization.name}",
+            organization_people_url,
+        )
+    )
     for panel in CONTACT_PAGE_PANELS.values():
         CONTACT_PAGE.register(panel)
     ORGANIZATION_PAGE.register(

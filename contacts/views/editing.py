@@ -13,6 +13,7 @@ from contacts import selectors, services
 from contacts.forms.contact import ContactEditForm
 from contacts.models import Contact
 from contacts.selectors import DuplicateMatch
+from contacts.panels import CONTACT_ACTIONS
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +50,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _duplicate_warning(contact: Contact, duplicates: list[DuplicateMatch]) -> str:
-    """A warning that links each other contact sharing an identity, and the merge page."""
+    """A warning that links each other contact sharing an identity, and the merge page when an
+    app registered one."""
     links = format_html_join(
         "; ",
         '<a href="{}">{}</a> ({})',
@@ -62,13 +64,15 @@ def _duplicate_warning(contact: Contact, duplicates: list[DuplicateMatch]) -> st
             for match in duplicates
         ),
     )
-    merge_url = reverse("relationships:contact-merge", args=[contact.pk])
+    warning = format_html(
+        "Possible duplicate: {} shares details with {}.", contact.full_name, links
+    )
+    # Merging is a higher app's page: it registers the "merge" action on the contact page.
+    merge_url = CONTACT_ACTIONS.url("merge", contact)
+    if merge_url is None:
+        return warning
     return format_html(
-        'Possible duplicate: {} shares details with {}. <a href="{}">Merge them</a> if they are '
-        "the same person.",
-        contact.full_name,
-        links,
-        merge_url,
+        '{} <a href="{}">Merge them</a> if they are the same person.', warning, merge_url
     )
 
 

@@ -1,6 +1,7 @@
 """Organization pages: the list (keyset-paginated by name), one organization with its people,
-former people and the panels higher apps register in contacts.panels.ORGANIZATION_PAGE, and a
-form for a new one."""
+former people and the panels higher apps register in contacts.panels.ORGANIZATION_PAGE (and,
+when the people are more than it shows, the links registered in ORGANIZATION_PEOPLE), and a form
+for a new one."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts import selectors, services
 from contacts.forms.organizations import OrganizationForm
 from contacts.models import Organization
-from contacts.panels import ORGANIZATION_PAGE
+from contacts.panels import ORGANIZATION_PAGE, ORGANIZATION_PEOPLE
 from core.cursors import InvalidCursor
 
 PEOPLE_LIMIT = 50
@@ -48,6 +49,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": organization,
         "people": people[:PEOPLE_LIMIT],
         "more_people": len(people) > PEOPLE_LIMIT,
+        "people_links": ORGANIZATION_PEOPLE.render_list(organization),
         "former_people": selectors.organization_former_people_list(organization=organization),
         "panels": ORGANIZATION_PAGE.render_list(request, organization),
     }

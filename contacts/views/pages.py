@@ -1,8 +1,9 @@
 """The contact page and the printable pre-call brief.
 
 Both show contacts' own sections (header, facts, career) and then every panel the higher apps
-register in contacts.panels (docs/architecture.md, "Panels"), never importing them. Each is one
-query, so the page is a fixed number of queries whatever the contact's history.
+register in contacts.panels (docs/architecture.md, "Panels"), and the contact page the actions
+they register in contacts.panels.CONTACT_ACTIONS: this module never imports them. Each section is
+one query, so the page is a fixed number of queries whatever the contact's history.
 
 A quick action posted without htmx that fails validation answers with the whole page and its bound
 form next to its fields: the action's view puts the form in `request.panel_forms[<panel name>]`
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET
 from contacts import selectors
 from contacts.forms.facts import FactForm
 from contacts.models import Contact
-from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
+from contacts.panels import CONTACT_ACTIONS, CONTACT_BRIEF, CONTACT_PAGE
 
 FACT_LIMIT = 100
 CAREER_LIMIT = 30
@@ -72,6 +73,7 @@ def contact_page_response(
         **contact_header_context(contact),
         **facts_context(contact, fact_form),
         "employments": list(selectors.employment_list(contact=contact)[:CAREER_LIMIT]),
+        "actions": CONTACT_ACTIONS.render_list(contact),
         "panels": CONTACT_PAGE.render_list(request, contact),
     }
     return render(request, "contacts/contact_detail.html", context, status=status)

@@ -1,5 +1,6 @@
 """Follow-ups: new, complete, snooze."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +34,7 @@ def followup_new(request: HttpRequest, contact_pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Follow-up with {contact} added.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     status = 400 if form.errors else 200
     return render(
         request, "followups/followup_form.html", {"form": form, "contact": contact}, status=status
@@ -53,9 +54,9 @@ def followup_complete(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Done: {followup.summary}. The outcome is on the timeline.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     messages.error(request, "Say how it went: " + " ".join(_errors(form)))
-    return redirect("home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
@@ -71,9 +72,9 @@ def followup_snooze(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Snoozed: {followup.summary}.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     messages.error(request, "Not snoozed: " + " ".join(_errors(form)))
-    return redirect("home")
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 def _errors(form) -> list[str]:

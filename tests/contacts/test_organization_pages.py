@@ -6,6 +6,7 @@ import time_machine
 from contacts.models import Organization
 from contacts.selectors import organization_page_list
 from contacts.services import contact_update
+from contacts.views.organizations import PEOPLE_LIMIT
 from relationships.services import interaction_log
 from tests.factories import ContactFactory, OrganizationFactory
 from tests.helpers import cursor_of, texts
@@ -153,6 +154,20 @@ def test_organization_detail_shows_people_former_people_and_timeline(rosa_client
     assert texts(response.content, "interaction") == [
         "Meeting outbound · Rosa Reyes · Ana Smith 1 Nov 2026, 09:00 Kick-off"
     ]
+
+
+def test_organization_detail_links_to_everyone_there_only_when_it_shows_the_first(rosa_client):
+    acme = OrganizationFactory(name="Acme")
+    ContactFactory.create_batch(PEOPLE_LIMIT, organization=acme)
+    everyone = f'<a href="/contacts/?organization={acme.pk}">Everyone at Acme</a>'
+
+    assert everyone not in rosa_client.get(f"/organizations/{acme.pk}/").content.decode()
+
+    ContactFactory(organization=acme)
+    response = rosa_client.get(f"/organizations/{acme.pk}/")
+
+    assert len(texts(response.content, "person")) == PEOPLE_LIMIT
+    assert everyone in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 3])
