@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from contacts import selectors, services
 from contacts.forms.contact import ContactEditForm
 from contacts.models import Contact
-from contacts.selectors import DuplicateMatch
 from contacts.panels import CONTACT_ACTIONS
+from contacts.selectors import DuplicateMatch
 
 
 @require_http_methods(["GET", "POST"])
