@@ -115,7 +115,7 @@ def _not_sendable(message: Message, suppressed: set[str], now: datetime) -> tupl
 
 def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     owner = message.owner
-    from_name = owner.get_full_name() or owner.username
+    from_name = _quoted(f"{owner.get_full_name() or owner.username} via Rapport")
     headers = {"X-Rapport-Message": message.idempotency_key}
     if message.kind in UNSUBSCRIBABLE_KINDS:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(message.contact_id)}>"
@@ -123,7 +123,7 @@ def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=f"{from_name} via Rapport <{_address(settings.DEFAULT_FROM_EMAIL)}>",
+        from_email=f"{from_name} <{_address(settings.DEFAULT_FROM_EMAIL)}>",
         to=[message.recipient],
         reply_to=[owner.email] if owner.email else None,
         headers=headers,
@@ -131,6 +131,13 @@ def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     if rendered.html:
         email.attach_alternative(rendered.html, "text/html")
     return email
+
+
+def _quoted(name: str) -> str:
+    """A display name on one line and quoted: a name with "<", "@" or a quote in it cannot
+    become an address."""
+    name = " ".join(name.split())
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _address(from_email: str) -> str:
