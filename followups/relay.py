@@ -185,7 +185,7 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
     )
     policy = Policy.current()
     words = templates_current()
-    rendered_all = render_list(messages, words)
+    rendered_all = render_list(messages, words, now=now)
     record_every = settings.FOLLOWUPS_RELAY_RECORD_EVERY
     outcomes = _Outcomes()
     backend = get_connection(fail_silently=False)
