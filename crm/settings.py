@@ -241,8 +241,11 @@ else:
             "anymail.backends.postmark.EmailBackend with ANYMAIL_POSTMARK_SERVER_TOKEN"
         )
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DEV_MAILBOX_DIR))
-# Absolute links in emails (unsubscribe) start with this.
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Absolute links in emails (unsubscribe) start with this; by default the address `make run`
+# listens on (HOST and PORT), so a link in a development email opens the running site.
+SITE_URL = env.str("SITE_URL", default="") or (
+    f"http://{env.str('HOST', default='') or '127.0.0.1'}:{env.str('PORT', default='') or '8000'}"
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rapport <rapport@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]: ANYMAIL_POSTMARK_SERVER_TOKEN,

@@ -162,7 +162,7 @@ def _not_sendable(message: Message, suppressed: set[str], now: datetime) -> tupl
 
 def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     owner = message.owner
-    from_name = owner.get_full_name() or owner.username
+    from_name = _quoted(f"{owner.get_full_name() or owner.username} via Rapport")
     headers = {"X-Rapport-Message": message.idempotency_key}
     if message.kind in UNSUBSCRIBABLE_KINDS:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(message.contact_id)}>"
@@ -170,7 +170,7 @@ def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=f"{from_name} via Rapport <{_address(settings.DEFAULT_FROM_EMAIL)}>",
+        from_email=f"{from_name} <{_address(settings.DEFAULT_FROM_EMAIL)}>",
         to=[message.recipient],
         reply_to=[owner.email] if owner.email else None,
         headers=headers,
@@ -178,6 +178,13 @@ def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
     if rendered.html:
         email.attach_alternative(rendered.html, "text/html")
     return email
+
+
+def _quoted(name: str) -> str:
+    """A display name on one line and quoted: a name with "<", "@" or a quote in it cannot
+    become an address."""
+    name = " ".join(name.split())
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _address(from_email: str) -> str:
@@ -237,7 +244,7 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
         Suppression.objects.filter(email__in=recipients).values_list("email", flat=True)
     )
     policy = Policy.current()
-    rendered_all = render_list(messages, templates_current())
+    rendered_all = render_list(messages, templates_current(), now=now)
     chunk_size = settings.FOLLOWUPS_RELAY_RECORD_EVERY
     started = time.monotonic()
     sender = _Sender()

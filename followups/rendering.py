@@ -3,13 +3,18 @@
 A small closed vocabulary rather than the Django template language: an admin can write any text,
 a typo in a field name is refused when the template is saved, and rendering 100,000 messages is a
 regular-expression substitution per message (no template compilation per row).
+
+Values are plain text. In the HTML part each value is escaped first, then its line breaks become
+`<br>`, so a value can never add markup (a link, a paragraph) to a message. An optional value
+left blank (a personal note) leaves no empty paragraph in the HTML and no run of blank lines in
+the text.
 """
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
@@ -19,15 +24,26 @@ MERGE_FIELDS = {
     "job_title": "The job's title",
     "company": "The client's name, or the job's confidential alias for candidates",
     "stage": "The candidacy's current stage",
-    "next_step": "What happens next in the candidacy",
-    "outcome": "The decision on a closed candidacy",
+    "progress": "For candidates: where the candidacy stands, what has happened so far",
+    "next_step": "What happens next",
+    "next_update": "When the recipient hears from us again, e.g. Monday 16 March",
+    "outcome": "What was decided: on a closed candidacy, or a closed job for its client",
     "pipeline": "For clients: the job's pipeline by stage",
     "awaiting_feedback": "For clients: who awaits their feedback",
+    "feedback_request": "For clients: who awaits their feedback, as a sentence (blank if no one)",
+    "previous_recruiter": "For introductions: the recruiter who handed the contact over",
     "recruiter_name": "The recruiter's name",
     "recruiter_signature": "The recruiter's signature (name and email)",
     "personal_note": "The recruiter's personal note on this message",
     "unsubscribe_url": "The recipient's one-click unsubscribe link",
 }
+
+_NEWLINES = re.compile(r"\r\n?")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+# A paragraph holding nothing but white space and line breaks: what a blank value leaves.
+_EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|<br\s*/?>)*</p>[ \t]*\n?", re.I)
+_BLANK_HTML_LINES = re.compile(r"\n{2,}")
 
 
 def merge_fields_unknown(source: str) -> list[str]:
@@ -36,16 +52,40 @@ def merge_fields_unknown(source: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name not in MERGE_FIELDS))
 
 
+def _plain(value: str) -> str:
+    """A value as text: line endings made \\n, no blank lines around it, at most one inside."""
+    value = _NEWLINES.sub("\n", value or "").strip()
+    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", value))
+
+
+def _html(value: str) -> str:
+    """A value as HTML: escaped first, then its line breaks made `<br>`."""
+    return escape(_plain(value)).replace("\n", "<br>\n")
+
+
 def merge(source: str, values: Mapping[str, str], *, html: bool = False) -> str:
     """Replace every merge field; in HTML the values are escaped and line breaks kept."""
+    clean = _html if html else _plain
 
     def value(match: re.Match) -> str:
-        found = values.get(match.group(1), "")
-        if not html:
-            return found
-        return linebreaks(found) if "\n" in found else escape(found)
+        return clean(values.get(match.group(1), ""))
 
     return MERGE_FIELD.sub(value, source or "")
+
+
+def tidy_text(text: str) -> str:
+    """No trailing spaces, no blank lines at the start, no runs of blank lines (a blank optional
+    value leaves one paragraph break, not three)."""
+    ends_with_newline = text.endswith("\n")
+    text = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", _NEWLINES.sub("\n", text)))
+    text = text.strip("\n")
+    return text + "\n" if ends_with_newline and text else text
+
+
+def tidy_html(html: str) -> str:
+    """No empty paragraphs (a blank optional value), no runs of blank lines."""
+    html = _EMPTY_PARAGRAPH.sub("", _NEWLINES.sub("\n", html))
+    return _BLANK_HTML_LINES.sub("\n", html).strip("\n") + ("\n" if html.endswith("\n") else "")
 
 
 @dataclass(frozen=True)
@@ -58,8 +98,8 @@ class Rendered:
 def render(*, subject: str, text: str, html: str, values: Mapping[str, str]) -> Rendered:
     return Rendered(
         subject=" ".join(merge(subject, values).split()),
-        text=merge(text, values),
-        html=merge(html, values, html=True) if html else "",
+        text=tidy_text(merge(text, values)),
+        html=tidy_html(merge(html, values, html=True)) if html else "",
     )
 
 

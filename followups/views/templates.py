@@ -34,11 +34,20 @@ SAMPLE_VALUES = {
     "full_name": "Ana Smith",
     "job_title": "Data lead",
     "company": "Acme",
-    "stage": "client interview",
-    "next_step": "The client is interviewing; I will pass on their feedback.",
-    "outcome": "The client has decided not to go further with you.",
+    "stage": "submitted to client",
+    "progress": "I put your profile forward to Acme on 2 March, and it is with them now.",
+    "next_step": "I am waiting for their answer and will pass it on as soon as I have it.",
+    "next_update": "Monday 16 March",
+    "outcome": (
+        "I have heard back from Acme about Data lead: they have decided not to take your "
+        "application further."
+    ),
     "pipeline": "- Screening: 2\n- Client interview: 1",
     "awaiting_feedback": "Ana Smith",
+    "feedback_request": (
+        "Ana Smith is waiting for your feedback: even a quick yes or no lets me keep them informed."
+    ),
+    "previous_recruiter": "Tom Brandt",
     "recruiter_name": "Rosa Reyes",
     "recruiter_signature": "Rosa Reyes\nrosa@example.com",
     "personal_note": "Great talking to you on Monday.",

@@ -43,7 +43,9 @@ def test_recruiter_rejects_a_candidate_edits_the_closure_notice_and_the_candidat
     outgoing.get_by_role("link", name="Closure notice to Ana Smith").click()
 
     expect(page.get_by_test_id("message-status")).to_have_text("Scheduled")
-    expect(page.get_by_test_id("preview-subject")).to_have_text("Your application for Data lead")
+    expect(page.get_by_test_id("preview-subject")).to_have_text(
+        f"Your application for Data lead at {job.organization.name}"
+    )
     edit = page.get_by_role("form", name="Edit the message")
     edit.get_by_label("Subject").fill("Data lead at Company: thank you, Ana")
     text = edit.get_by_label("Text")

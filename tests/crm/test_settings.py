@@ -62,3 +62,17 @@ def test_database_url_of_another_engine_is_refused():
 )
 def test_celery_broker_url_translates_unix_sockets(redis_url, broker_url):
     assert celery_broker_url(redis_url) == broker_url
+
+
+def test_site_url_defaults_to_where_make_run_listens():
+    show = "from django.conf import settings; print(settings.SITE_URL)"
+
+    default = manage("shell", "--no-imports", "-c", show, HOST="", PORT="", SITE_URL="")
+    elsewhere = manage(
+        "shell", "--no-imports", "-c", show, HOST="rapport.local", PORT="9000", SITE_URL=""
+    )
+    given = manage("shell", "--no-imports", "-c", show, SITE_URL="https://rapport.example.com")
+
+    assert default.stdout.strip() == "http://127.0.0.1:8000", default.stderr
+    assert elsewhere.stdout.strip() == "http://rapport.local:9000", elsewhere.stderr
+    assert given.stdout.strip() == "https://rapport.example.com", given.stderr

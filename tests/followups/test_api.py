@@ -86,7 +86,8 @@ def test_message_preview_edit_skip_and_send_now(rosa_api, recruiter):
     skipped = rosa_api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "Called instead"})
     too_late = rosa_api.post(f"/api/v1/messages/{second.pk}/skip/", {"reason": "again"})
 
-    assert preview.json()["subject"] == "Your application for Data lead: an update"
+    company = first.job.organization.name
+    assert preview.json()["subject"] == f"Data lead at {company}: where things stand"
     assert (edited.json()["edited"], sent_now.status_code) == (True, 200)
     assert (skipped.json()["status"], skipped.json()["skip_reason"]) == (
         "skipped",

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from followups.models import FollowUp, Message, MessageKind, Suppression
@@ -37,16 +38,18 @@ def test_relay_sends_after_the_review_window_and_records_everything(clock, recru
     assert message.status == Message.Status.SENT
     assert message.sent_at == timezone.now()
     assert message.esp_message_id == "0"
-    assert message.subject == "Your application for Data lead: an update"
+    assert message.subject.startswith("Data lead at ")
+    assert message.subject.endswith(": where things stand")
     assert "Hi Ana," in message.text
     [email] = outbox
     assert email.to == [candidacy.contact.emails[0]]
     assert email.subject == message.subject
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert email.extra_headers["List-Unsubscribe"].startswith("<http://localhost:8000/unsubscribe/")
+    assert email.extra_headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}/unsubscribe/")
+    assert email.from_email == '"Rosa Reyes via Rapport" <rapport@localhost>'
     assert email.alternatives[0][1] == "text/html"
     interaction = Interaction.objects.get(contact=candidacy.contact, kind="message")
-    assert interaction.summary == "Status update sent: Your application for Data lead: an update"
+    assert interaction.summary == f"Status update sent: {message.subject}"
     assert interaction.recruiter_id == recruiter.pk
     candidacy.refresh_from_db()
     assert candidacy.last_candidate_touch_at == timezone.now()
@@ -185,8 +188,8 @@ def test_closure_notice_text_names_the_confidential_alias(clock, recruiter, outb
     relay_batch(now=timezone.now())
 
     [email] = outbox
-    assert "Thank you for your time on CTO at A fintech in Berlin." in email.body
-    assert "The client has decided not to go further with you." in email.body
+    assert email.subject == "Your application for CTO at A fintech in Berlin"
+    assert "I have heard back from A fintech in Berlin about CTO: they have decided" in email.body
     assert job.organization.name not in email.body
     assert T0 + timedelta(hours=1) == Message.objects.get().sent_at
 

@@ -46,6 +46,6 @@ def test_split_moves_scheduled_updates_to_the_new_job_and_cancels_the_digest(
     relay_batch(now=timezone.now())
 
     assert sorted(message.subject for message in outbox) == [
-        "Your application for Engineer (client-facing): an update",
-        "Your application for Engineer (platform): an update",
+        f"Engineer (client-facing) at {job.organization.name}: where things stand",
+        f"Engineer (platform) at {job.organization.name}: where things stand",
     ]

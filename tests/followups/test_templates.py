@@ -1,6 +1,10 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
+from followups.content import DEFAULT_TEMPLATES, templates_current
 from followups.models import MessageTemplate
 from followups.services import template_save
 
@@ -60,3 +64,28 @@ def test_recruiter_cannot_edit_templates(client, recruiter, password):
 
     assert client.get("/followups/templates/").status_code == 403
     assert client.get("/followups/policy/").status_code == 403
+
+
+def test_templates_saved_unchanged_from_the_old_defaults_follow_the_new_ones(db):
+    migration = importlib.import_module(
+        "followups.migrations.0002_templates_unchanged_follow_the_defaults"
+    )
+    old = migration.OLD_DEFAULTS
+    # Saved through the form: the browser sends a textarea's line breaks as CRLF.
+    MessageTemplate.objects.create(
+        kind="closure",
+        subject=old["closure"]["subject"],
+        text=old["closure"]["text"].replace("\n", "\r\n"),
+        html=old["closure"]["html"],
+    )
+    MessageTemplate.objects.create(
+        kind="status_update",
+        subject=old["status_update"]["subject"],
+        text=old["status_update"]["text"] + "Our own words.\n",
+        html=old["status_update"]["html"],
+    )
+
+    migration.drop_unchanged_defaults(django_apps, None)
+
+    assert list(MessageTemplate.objects.values_list("kind", flat=True)) == ["status_update"]
+    assert templates_current()["closure"] == DEFAULT_TEMPLATES["closure"]

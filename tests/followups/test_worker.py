@@ -126,7 +126,7 @@ def test_client_digest_goes_out_weekly(clean_worker, recruiter):
         .values_list("status", "sent_at", "subject")
     )
     assert digests == [
-        ("sent", T0 + timedelta(days=days, minutes=1), "Data lead: this week's pipeline")
+        ("sent", T0 + timedelta(days=days, minutes=1), "Data lead: where the search stands")
         for days in (7, 14, 21)
     ]
     digest_sends = Counter(k for k in clean_worker.sent_keys() if k.startswith("digest:"))
