@@ -20,7 +20,7 @@ from followups.services import (
     job_policy_update,
     message_note_set,
 )
-from followups.views import SAMPLE_VALUES
+from followups.views.templates import SAMPLE_VALUES
 from jobs.models import Job
 from jobs.services import candidacy_close, candidacy_move, job_close
 from relationships.services import relationship_handoff

@@ -68,7 +68,7 @@ def test_recruiter_cannot_edit_templates(client, recruiter, password):
 
 def test_templates_saved_unchanged_from_the_old_defaults_follow_the_new_ones(db):
     migration = importlib.import_module(
-        "followups.migrations.0002_templates_unchanged_follow_the_defaults"
+        "followups.migrations.0005_templates_unchanged_follow_the_defaults"
     )
     old = migration.OLD_DEFAULTS
     # Saved through the form: the browser sends a textarea's line breaks as CRLF.
