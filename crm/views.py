@@ -75,10 +75,5 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
     if not settings.DEBUG:
         raise Http404("The development mailbox exists only with DEBUG on.")
     folder = Path(settings.EMAIL_FILE_PATH)
-    files = sorted(folder.glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True)
-    mails = [{"name": path.name, "text": path.read_text(errors="replace")} for path in files]
-    return render(
-        request,
-        "crm/dev_mailbox.html",
-        {"mails": mails[:MAILBOX_LIMIT], "folder": folder, "more": len(mails) > MAILBOX_LIMIT},
-    )
+    mails, more = selectors.dev_mail_list(folder=folder, limit=MAILBOX_LIMIT)
+    return render(request, "crm/dev_mailbox.html", {"mails": mails, "folder": folder, "more": more})
