@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from crm.navigation import nav_section
 from tests.factories import ContactFactory, JobFactory, OrganizationFactory
 
-ACTIVE = re.compile(r'class="nav-link(?: dropdown-toggle)? active"[^>]*>([^<]+)</a>')
+ACTIVE = re.compile(r'class="nav-link text-nowrap(?: dropdown-toggle)? active"[^>]*>([^<]+)</a>')
 
 
 def active_items(response) -> list[str]:
@@ -26,7 +26,7 @@ def _views(resolver: URLResolver, namespace: str = ""):
 
 
 # Pages outside the menu: no login, machine endpoints, the Django admin and the API.
-NO_SECTION = {"login", "logout", "healthz", "followups:unsubscribe"}
+NO_SECTION = {"login", "logout", "healthz", "favicon", "followups:unsubscribe"}
 NO_SECTION_NAMESPACES = ("admin", "webhooks", "api", "api-")
 
 
@@ -62,13 +62,13 @@ def test_menu_offers_the_outbox_to_everyone_and_templates_and_policy_to_admins(
 ):
     client.login(username=recruiter.username, password=password)
     page = client.get("/").content.decode()
-    assert '<a class="nav-link" href="/messages/">Outbox</a>' in page
+    assert '<a class="nav-link text-nowrap" href="/messages/">Outbox</a>' in page
     assert 'href="/followups/templates/"' not in page
     assert 'href="/followups/policy/"' not in page
 
     client.login(username=admin_user.username, password=password)
     page = client.get("/").content.decode()
-    assert '<a class="nav-link" href="/messages/">Outbox</a>' in page
+    assert '<a class="nav-link text-nowrap" href="/messages/">Outbox</a>' in page
     assert '<a class="dropdown-item" href="/followups/templates/">Message templates</a>' in page
     assert '<a class="dropdown-item" href="/followups/policy/">Follow-up policy</a>' in page
     assert '<a class="dropdown-item" href="/status/">System status</a>' in page

@@ -9,6 +9,7 @@ from followups.models import FollowUp, Message
 from followups.services import followup_create
 from jobs.models import Candidacy
 from relationships.models import Interaction
+from tests.contacts.html_text import texts
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory
 
 
@@ -160,6 +161,22 @@ def test_snooze_without_a_time_says_so(logged_in, recruiter):
     assert "Not snoozed: Choose when to be reminded again." in response.content.decode()
     followup.refresh_from_db()
     assert followup.snooze_count == 0
+
+
+def test_my_day_counts_only_groups_that_have_follow_ups(logged_in, recruiter):
+    followup_create(
+        owner=recruiter,
+        contact=ContactFactory(),
+        due_at=timezone.now() + timedelta(days=3),
+        summary="Coffee",
+    )
+
+    page = logged_in.get("/").content
+
+    # No red "0" beside "Overdue" when nothing is overdue.
+    assert texts(page, "overdue-count") == []
+    assert texts(page, "today-count") == []
+    assert texts(page, "upcoming-count") == ["1"]
 
 
 def test_new_follow_up_page(logged_in, recruiter):

@@ -13,6 +13,7 @@ from tests.factories import (
     JobFactory,
     OrganizationFactory,
 )
+from tests.jobs.test_divergence import CLIENT_FACING, TECHNICAL, feedback, interviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -389,11 +390,39 @@ def test_split_page_routes_candidacies(rosa_client, recruiter):
         },
     )
 
-    assert response["Location"] == f"/jobs/{job.pk}/"
+    platform = Job.objects.get(title="Platform engineer")
+    assert response["Location"] == f"/jobs/{platform.pk}/"
     job.refresh_from_db()
     assert job.status == "split"
     assert Candidacy.objects.open().filter(job__title="Solutions engineer").count() == 1
     assert Candidacy.objects.open().filter(job__title="Platform engineer").count() == 2
+
+
+def test_split_page_names_the_new_jobs_after_the_profiles_the_interviewers_want(
+    rosa_client, recruiter
+):
+    job = JobFactory(owner=recruiter, title="Senior Software Engineer")
+    ana = ContactFactory(first_name="Ana", last_name="Silva")
+    ben = ContactFactory(first_name="Ben", last_name="Okafor")
+    for candidacy, profile in interviewed(job, recruiter, [TECHNICAL, CLIENT_FACING, TECHNICAL]):
+        technical = profile is TECHNICAL
+        feedback(recruiter, candidacy, ana, "yes" if technical else "no", profile)
+        feedback(recruiter, candidacy, ben, "no" if technical else "strong_yes", profile)
+
+    form = rosa_client.get(f"/jobs/{job.pk}/split").context["form"]
+
+    assert (form["title_a"].value(), form["title_b"].value()) == (
+        "Senior Software Engineer — technical depth",
+        "Senior Software Engineer — client-facing experience",
+    )
+
+
+def test_split_page_without_diverging_profiles_still_tells_the_jobs_apart(rosa_client, recruiter):
+    job = JobFactory(owner=recruiter, title="Engineer")
+
+    form = rosa_client.get(f"/jobs/{job.pk}/split").context["form"]
+
+    assert (form["title_a"].value(), form["title_b"].value()) == ("Engineer — A", "Engineer — B")
 
 
 def test_split_page_of_a_closed_job_shows_the_error(rosa_client, recruiter):
