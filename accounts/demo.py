@@ -14,6 +14,10 @@ DEMO_USERS = [
 
 
 def load(stdout) -> None:
+    # A demo admin made before admins were superusers could open the Django admin but see nothing.
+    User.objects.filter(role=User.Role.ADMIN, username="admin", is_superuser=False).update(
+        is_staff=True, is_superuser=True
+    )
     for username, first, last, role, team_name in DEMO_USERS:
         if User.objects.filter(username=username).exists():
             continue

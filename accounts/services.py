@@ -14,7 +14,8 @@ def user_create(
     role: str = User.Role.RECRUITER,
     team: Team | None = None,
 ) -> User:
-    """Create a user. Admins may also use Django's admin site, so they are staff."""
+    """Create a user. An admin runs the whole deployment, Django's admin site included (users,
+    teams, API tokens), so an admin is staff with every permission."""
     user = User(
         username=username,
         email=email,
@@ -23,6 +24,7 @@ def user_create(
         role=role,
         team=team,
         is_staff=role == User.Role.ADMIN,
+        is_superuser=role == User.Role.ADMIN,
     )
     user.set_password(password)
     user.full_clean()

@@ -3,6 +3,8 @@ Idempotent: a second run adds nothing."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from contacts.models import Contact, Organization
 from contacts.services import contact_create, contact_update, fact_create, organization_create
 
@@ -149,21 +151,23 @@ PEOPLE = [
 ]
 
 FACTS = {
-    # (first, last): [(category, text, pinned)]
+    # (first, last): [(category, text, pinned, days ago it was learned)]
     ("Clara", "Jensen"): [
-        ("family", "Two kids; the eldest starts university in Leipzig next autumn", True),
-        ("preferences", "Hates phone calls before 10:00; prefers a short email first", True),
+        ("family", "Two kids; the eldest starts university in Leipzig next autumn", True, 120),
+        ("preferences", "Hates phone calls before 10:00; prefers a short email first", True, 45),
     ],
     ("Ana", "Smith"): [
-        ("goals", "Wants to lead a small team within two years", True),
-        ("constraints", "Notice period of three months; cannot relocate before July", False),
-        ("interests", "Sails on the Wannsee most weekends", False),
+        ("goals", "Wants to lead a small team within two years", True, 40),
+        ("constraints", "Notice period of three months; cannot relocate before July", False, 34),
+        ("interests", "Sails on the Wannsee most weekends", False, 9),
     ],
-    ("Daniel", "Moreau"): [("interests", "Runs the Lyon marathon every year", False)],
-    ("Greta", "Vogel"): [("other", "Knows everyone's calendar: ask her before dropping by", True)],
-    ("Ben", "Carter"): [("constraints", "Needs visa sponsorship", True)],
+    ("Daniel", "Moreau"): [("interests", "Runs the Lyon marathon every year", False, 200)],
+    ("Greta", "Vogel"): [
+        ("other", "Knows everyone's calendar: ask her before dropping by", True, 60)
+    ],
+    ("Ben", "Carter"): [("constraints", "Needs visa sponsorship", True, 30)],
     ("Kenji", "Tanaka"): [
-        ("goals", "Looking for a staff role with real architecture ownership", False)
+        ("goals", "Looking for a staff role with real architecture ownership", False, 75)
     ],
 }
 
@@ -199,10 +203,15 @@ def load(stdout) -> None:
         roles=["hiring_manager"],
         moved_on=dt.date(2026, 2, 1),
     )
+    today = timezone.localdate()
     for (first, last), facts in FACTS.items():
-        for category, text, pinned in facts:
+        for category, text, pinned, days_ago in facts:
             fact_create(
-                contact=contacts[(first, last)], category=category, text=text, pinned=pinned
+                contact=contacts[(first, last)],
+                category=category,
+                text=text,
+                pinned=pinned,
+                learned_on=today - dt.timedelta(days=days_ago),
             )
     stdout.write(f"  demo: {len(organizations)} organizations, {len(contacts)} contacts")
 

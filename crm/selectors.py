@@ -1,4 +1,9 @@
+import email
+import email.policy
+import email.utils
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -53,3 +58,51 @@ def heartbeat_list() -> list[Heartbeat]:
 def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
+
+
+# --- the development mailbox ---------------------------------------------------------------------
+
+# Django's file backend writes each message's bytes, a newline, then this line.
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+@dataclass(frozen=True)
+class DevMail:
+    subject: str
+    recipients: str
+    sent_at: datetime | None
+    text: str
+    html: str
+    file_name: str
+
+
+def dev_mail_list(*, folder: Path, limit: int) -> tuple[list[DevMail], bool]:
+    """What the development file backend wrote to `folder`, newest first, at most `limit`, and
+    whether there were more."""
+    mails = [
+        _dev_mail(raw, path.name)
+        for path in folder.glob("*.log")
+        for raw in path.read_bytes().split(MAIL_SEPARATOR)
+        if raw.strip()
+    ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    mails.sort(key=lambda mail: mail.sent_at or oldest, reverse=True)
+    return mails[:limit], len(mails) > limit
+
+
+def _dev_mail(raw: bytes, file_name: str) -> DevMail:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    try:
+        sent_at = email.utils.parsedate_to_datetime(message["Date"]) if message["Date"] else None
+    except (TypeError, ValueError):
+        sent_at = None
+    return DevMail(
+        subject=str(message["Subject"] or "(no subject)"),
+        recipients=", ".join(str(message[h]) for h in ("To", "Cc") if message[h]),
+        sent_at=sent_at,
+        text=text.get_content() if text is not None else "",
+        html=html.get_content() if html is not None else "",
+        file_name=file_name,
+    )

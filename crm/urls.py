@@ -10,6 +10,7 @@ handler404 = "crm.views.not_found"
 urlpatterns = [
     path("", views.my_day, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("status/", views.status, name="status"),
     path("status/ping", views.status_ping, name="status-ping"),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,6 +43,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages link the SVG icon; what asks for /favicon.ico anyway (the Django admin, feed
+    readers) is sent to it instead of filling the log with 404s."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 @require_GET
 def my_day(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/my_day.html", {"panels": MY_DAY.render_list(request)})
@@ -77,10 +86,5 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
     if not settings.DEBUG:
         raise Http404("The development mailbox exists only with DEBUG on.")
     folder = Path(settings.EMAIL_FILE_PATH)
-    files = sorted(folder.glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True)
-    mails = [{"name": path.name, "text": path.read_text(errors="replace")} for path in files]
-    return render(
-        request,
-        "crm/dev_mailbox.html",
-        {"mails": mails[:MAILBOX_LIMIT], "folder": folder, "more": len(mails) > MAILBOX_LIMIT},
-    )
+    mails, more = selectors.dev_mail_list(folder=folder, limit=MAILBOX_LIMIT)
+    return render(request, "crm/dev_mailbox.html", {"mails": mails, "folder": folder, "more": more})

@@ -1,5 +1,7 @@
-"""Demo follow-through: the policy, the planners' follow-ups for overdue relationships, a couple
-of manual follow-ups and a scheduled message for each demo recruiter. Idempotent (keys)."""
+"""Demo follow-through: the policy, a few manual follow-ups (overdue, later today, upcoming) and a
+scheduled introduction for each demo recruiter, then the planners run over the demo's weeks of
+history: status updates for quiet candidates, client digests, closure notices, follow-ups for
+overdue relationships and clients to chase. Idempotent (keys)."""
 
 import datetime as dt
 
@@ -11,11 +13,20 @@ from followups.planners import plan_all
 from relationships.models import Relationship
 
 MANUAL = [
-    # summary, kind, hours from now
+    # summary, kind, hours from now (None: later today)
     ("Send the shortlist before the client call", FollowUp.Kind.TODO, -20),
-    ("Check in after the final interview", FollowUp.Kind.CALL, 3),
+    ("Check in after the final interview", FollowUp.Kind.CALL, None),
     ("Coffee to talk about next year's plans", FollowUp.Kind.MEETING, 50),
 ]
+
+
+def _due(now: dt.datetime, hours: int | None) -> dt.datetime:
+    if hours is not None:
+        return now + dt.timedelta(hours=hours)
+    # Later today, whatever the hour of the load: halfway to midnight, at most two hours on.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    left = midnight + dt.timedelta(days=1) - now
+    return now + min(dt.timedelta(hours=2), left / 2)
 
 
 def load(stdout) -> None:
@@ -35,7 +46,7 @@ def load(stdout) -> None:
                     "contact": contact,
                     "summary": summary,
                     "kind": kind,
-                    "due_at": now + dt.timedelta(hours=hours),
+                    "due_at": _due(now, hours),
                 },
             )
         contact = relationships[-1].contact

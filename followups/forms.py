@@ -1,4 +1,7 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.utils import timezone
 
 from core.forms import BootstrapForm
 from followups.models import FollowUp, MessageKind, Policy
@@ -16,10 +19,41 @@ class FollowUpCompleteForm(BootstrapForm):
     outcome = forms.CharField(max_length=2000, label="Outcome")
 
 
+SNOOZE_HOUR = 9
+SNOOZE_PRESETS = {
+    # name: (label, days from today to the day it wakes, at SNOOZE_HOUR local time)
+    "tomorrow": ("Tomorrow 9:00", lambda today: 1),
+    "monday": ("Next Monday", lambda today: 7 - today.weekday()),
+    "week": ("In a week", lambda today: 7),
+}
+
+
+def snooze_preset_until(name: str, *, now: datetime | None = None) -> datetime:
+    """When a one-click snooze wakes: 9:00 local time tomorrow, next Monday or a week on."""
+    local = timezone.localtime(now or timezone.now())
+    day = local.date() + timedelta(days=SNOOZE_PRESETS[name][1](local.date()))
+    return timezone.make_aware(datetime.combine(day, time(SNOOZE_HOUR)))
+
+
 class FollowUpSnoozeForm(BootstrapForm):
+    """Snooze to a chosen moment, or with one click to a preset (computed when it is posted)."""
+
     until = forms.DateTimeField(
-        label="Snooze until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Snooze until",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    preset = forms.ChoiceField(
+        choices=[(name, label) for name, (label, _) in SNOOZE_PRESETS.items()], required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("preset"):
+            cleaned["until"] = snooze_preset_until(cleaned["preset"])
+        elif not cleaned.get("until") and "until" not in self.errors:
+            self.add_error("until", "Choose when to be reminded again.")
+        return cleaned
 
 
 class MessageEditForm(BootstrapForm):

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from core.panels import MY_DAY, Panel
 from followups import selectors
-from followups.forms import FollowUpCompleteForm
+from followups.forms import SNOOZE_PRESETS, FollowUpCompleteForm, snooze_preset_until
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
@@ -19,6 +19,10 @@ def agenda_panel_context(request: HttpRequest, subject: Any = None) -> dict[str,
     return {
         "agenda": selectors.followup_agenda(user=request.user),
         "complete_form": FollowUpCompleteForm(),
+        "snooze_presets": [
+            {"name": name, "label": label, "until": snooze_preset_until(name)}
+            for name, (label, _) in SNOOZE_PRESETS.items()
+        ],
     }
 
 

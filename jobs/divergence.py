@@ -33,6 +33,9 @@ class SplitSuggestion:
     offers: int
     evidence: list[str] = field(default_factory=list)
     diverging: bool = False
+    # The different people the interviewers want, each named by the criterion their
+    # recommendations follow ("technical depth", "client-facing experience").
+    profiles: list[str] = field(default_factory=list)
 
     @property
     def stalled(self) -> bool:
@@ -134,6 +137,7 @@ def split_suggestion_get(*, job: Job) -> SplitSuggestion:
     favourites = _favourite_criteria(feedback)
     if len(set(favourites.values())) > 1:
         suggestion.diverging = True
+        suggestion.profiles = [_criterion_name(text) for text in dict.fromkeys(favourites.values())]
         suggestion.evidence.append(
             ", ".join(f"{name} rates {_criterion_name(text)}" for name, text in favourites.items())
         )

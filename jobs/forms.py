@@ -202,11 +202,24 @@ class JobSplitForm(BootstrapForm):
 
     ROUTE_CHOICES = [(ROUTE_A, "First job"), (ROUTE_B, "Second job"), (ROUTE_BOTH, "Both")]
 
-    def __init__(self, *args: Any, job: Job, candidacies: list[Candidacy], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        job: Job,
+        candidacies: list[Candidacy],
+        profiles: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`profiles`: the two people the interviewers want (jobs.divergence), which name the
+        new jobs; without them the names only tell the two apart."""
         super().__init__(*args, **kwargs)
         self.candidacies = candidacies
         if not self.is_bound:
-            self.initial.update(title_a=f"{job.title} (A)", title_b=f"{job.title} (B)")
+            profiles = profiles or []
+            first, second = profiles[:2] if len(profiles) >= 2 else ("A", "B")
+            limit = self.fields["title_a"].max_length - len(max(first, second, key=len)) - 3
+            title = job.title[:limit].rstrip()
+            self.initial.update(title_a=f"{title} — {first}", title_b=f"{title} — {second}")
         for candidacy in candidacies:
             self.fields[f"route_{candidacy.pk}"] = forms.ChoiceField(
                 label=f"{candidacy.contact} ({candidacy.get_stage_display().lower()})",

@@ -160,11 +160,14 @@ def job_sibling_list(*, job: Job) -> list[Job]:
     return list(Job.objects.filter(split_from=job).order_by("id"))
 
 
-def candidacy_board_list(*, job: Job) -> list[Candidacy]:
-    """The job's open candidacies with their contact, by stage then time in stage."""
+def candidacy_board_list(*, job: Job, placed: bool = False) -> list[Candidacy]:
+    """The job's open candidacies with their contact, by time in stage; with `placed`, its
+    placed candidacies too (the board's last column)."""
+    shown = Q(decided_at__isnull=True)
+    if placed:
+        shown |= Q(outcome=Candidacy.Outcome.PLACED)
     return list(
-        Candidacy.objects.open()
-        .filter(job=job)
+        Candidacy.objects.filter(shown, job=job)
         .select_related("contact")
         .defer("contact__search_vector")
         .order_by("stage_entered_at", "id")
@@ -172,12 +175,13 @@ def candidacy_board_list(*, job: Job) -> list[Candidacy]:
 
 
 def candidacy_board_columns(candidacies: list[Candidacy]) -> list[dict]:
-    by_stage: dict[str, list[Candidacy]] = {stage.value: [] for stage in BOARD_STAGES}
+    """A column per stage, "Placed" last."""
+    by_stage: dict[str, list[Candidacy]] = {stage.value: [] for stage in Candidacy.Stage}
     for candidacy in candidacies:
-        by_stage.setdefault(candidacy.stage, []).append(candidacy)
+        by_stage[candidacy.stage].append(candidacy)
     return [
         {"stage": stage.value, "label": stage.label, "candidacies": by_stage[stage.value]}
-        for stage in BOARD_STAGES
+        for stage in Candidacy.Stage
     ]
 
 

@@ -17,7 +17,7 @@ from jobs.views.common import candidacy_or_404, job_or_404
 
 def board_context(request: HttpRequest, job: Job, *, errors: dict | None = None) -> dict:
     """`errors`: candidacy id -> the messages of the form that failed on its card."""
-    candidacies = selectors.candidacy_board_list(job=job)
+    candidacies = selectors.candidacy_board_list(job=job, placed=True)
     for candidacy in candidacies:
         candidacy.card_errors = (errors or {}).get(candidacy.pk, [])
     return {

@@ -1,5 +1,5 @@
-"""The split flow: name the two jobs and route each open candidacy to the first, the second or
-both."""
+"""The split flow: name the two jobs (after the profiles the interviewers want) and route each
+open candidacy to the first, the second or both; then on to the first new job."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +19,13 @@ def job_split(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
     services.job_change_check(job=job, user=request.user)  # the form is for who may change it
     candidacies = selectors.candidacy_board_list(job=job)
-    form = JobSplitForm(request.POST or None, job=job, candidacies=candidacies)
+    suggestion = split_suggestion_get(job=job) if job.is_active else None
+    form = JobSplitForm(
+        request.POST or None,
+        job=job,
+        candidacies=candidacies,
+        profiles=suggestion.profiles if suggestion else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job_a, job_b = services.job_split(
@@ -33,12 +39,9 @@ def job_split(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_errors(error)
         else:
             messages.success(request, f"“{job.title}” is split into “{job_a}” and “{job_b}”.")
-            return redirect("jobs:job-detail", pk=job.pk)
-    context = {
-        "job": job,
-        "form": form,
-        "suggestion": split_suggestion_get(job=job) if job.is_active else None,
-    }
+            # On to the first new job: that is where the work goes on.
+            return redirect("jobs:job-detail", pk=job_a.pk)
+    context = {"job": job, "form": form, "suggestion": suggestion}
     status = 400 if form.errors else 200
     return render(request, "jobs/split_form.html", context, status=status)
 

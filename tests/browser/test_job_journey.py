@@ -81,6 +81,11 @@ def test_recruiter_moves_a_candidate_records_diverging_feedback_and_splits_the_j
     expect(page.get_by_test_id("split-evidence")).to_have_text(EVIDENCE)
     page.get_by_role("link", name="Split this job").click()
     split = page.get_by_role("form", name="Split the job")
+    # Named after the two people the interviewers want.
+    expect(split.get_by_label("First job")).to_have_value("Software Engineer — technical depth")
+    expect(split.get_by_label("Second job")).to_have_value(
+        "Software Engineer — client-facing experience"
+    )
     split.get_by_label("First job").fill("Platform Engineer")
     split.get_by_label("Second job").fill("Solutions Engineer")
     split.get_by_label(f"{first.contact} (client interview)").select_option("a")
@@ -88,14 +93,17 @@ def test_recruiter_moves_a_candidate_records_diverging_feedback_and_splits_the_j
     split.get_by_label("Chloe Dubois (client interview)").select_option("both")
     split.get_by_role("button", name="Split the job").click()
 
-    expect(page).to_have_url(f"{live_server.url}/jobs/{job.pk}/")
+    # The flow goes on in the first new job; the original says what it became.
+    platform = Job.objects.get(title="Platform Engineer")
+    expect(page).to_have_url(f"{live_server.url}/jobs/{platform.pk}/")
+    expect(page.get_by_test_id("split-from")).to_have_text("Split from Software Engineer.")
+    page.get_by_test_id("split-from").get_by_role("link").click()
     expect(page.get_by_test_id("job-status")).to_have_text("Split")
     expect(page.get_by_test_id("split-into")).to_contain_text("Platform Engineer")
     expect(page.get_by_test_id("split-into")).to_contain_text("Solutions Engineer")
 
     job.refresh_from_db()
     assert job.status == Job.Status.SPLIT
-    platform = Job.objects.get(title="Platform Engineer")
     solutions = Job.objects.get(title="Solutions Engineer")
     assert set(Candidacy.objects.filter(job=platform)) == {first, chloe}
     assert {c.contact_id for c in Candidacy.objects.filter(job=solutions)} == {

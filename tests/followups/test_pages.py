@@ -1,6 +1,8 @@
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from followups.models import FollowUp, Policy
@@ -8,6 +10,7 @@ from followups.services import followup_create
 from jobs.models import Candidacy
 from relationships.models import Interaction
 from tests.factories import ContactFactory, StatusUpdateFactory
+from tests.helpers import texts
 
 
 def test_my_day_shows_follow_ups_and_outgoing_messages(rosa_client, recruiter):
@@ -80,6 +83,80 @@ def test_snooze_moves_the_due_time(rosa_client, recruiter):
 
     followup.refresh_from_db()
     assert (followup.due_at.year, followup.snooze_count) == (2099, 1)
+
+
+# Wednesday 4 March 2026, 15:20 UTC (the site's time zone).
+WEDNESDAY = datetime(2026, 3, 4, 15, 20, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("preset", "until"),
+    [
+        ("tomorrow", datetime(2026, 3, 5, 9, 0, tzinfo=UTC)),
+        ("monday", datetime(2026, 3, 9, 9, 0, tzinfo=UTC)),
+        ("week", datetime(2026, 3, 11, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_snooze_in_one_click_to_a_preset_computed_when_posted(
+    rosa_client, recruiter, preset, until
+):
+    with time_machine.travel(WEDNESDAY - timedelta(days=2), tick=False):
+        followup = followup_create(
+            owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
+        )
+        page = rosa_client.get("/").content.decode()
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = rosa_client.post(f"/followups/{followup.pk}/snooze", {"preset": preset})
+
+    assert response.status_code == 302
+    followup.refresh_from_db()
+    assert (followup.due_at, followup.snooze_count) == (until, 1)
+    buttons = re.findall(r'name="preset" value="(\w+)" formnovalidate[^>]*>([^<]+)<', page)
+    assert buttons == [
+        ("tomorrow", "Tomorrow 9:00"),
+        ("monday", "Next Monday"),
+        ("week", "In a week"),
+    ]
+
+
+def test_snooze_on_a_monday_wakes_next_monday_not_today(rosa_client, recruiter):
+    monday = datetime(2026, 3, 9, 7, 0, tzinfo=UTC)
+    with time_machine.travel(monday, tick=False):
+        followup = followup_create(
+            owner=recruiter, contact=ContactFactory(), due_at=monday, summary="x"
+        )
+        rosa_client.post(f"/followups/{followup.pk}/snooze", {"preset": "monday"})
+
+    followup.refresh_from_db()
+    assert followup.due_at == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+
+
+def test_snooze_without_a_time_says_so(rosa_client, recruiter):
+    followup = followup_create(
+        owner=recruiter, contact=ContactFactory(), due_at=timezone.now(), summary="x"
+    )
+
+    response = rosa_client.post(f"/followups/{followup.pk}/snooze", {"until": ""}, follow=True)
+
+    assert "Not snoozed: Choose when to be reminded again." in response.content.decode()
+    followup.refresh_from_db()
+    assert followup.snooze_count == 0
+
+
+def test_my_day_counts_only_groups_that_have_follow_ups(rosa_client, recruiter):
+    followup_create(
+        owner=recruiter,
+        contact=ContactFactory(),
+        due_at=timezone.now() + timedelta(days=3),
+        summary="Coffee",
+    )
+
+    page = rosa_client.get("/").content
+
+    # No red "0" beside "Overdue" when nothing is overdue.
+    assert texts(page, "overdue-count") == []
+    assert texts(page, "today-count") == []
+    assert texts(page, "upcoming-count") == ["1"]
 
 
 def test_new_follow_up_page(rosa_client, recruiter):

@@ -55,6 +55,7 @@ def test_split_suggestion_fires_when_interviewers_want_different_people(recruite
         "Ana rates technical depth, Ben rates client-facing experience; "
         "Ana and Ben disagree on 4 of the 4 candidates they both met; 4 interviews, 0 offers"
     )
+    assert suggestion.profiles == ["technical depth", "client-facing experience"]
 
 
 def test_split_suggestion_quiet_on_a_matched_panel(recruiter, panel):

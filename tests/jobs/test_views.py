@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from tests.factories import (
     OrganizationFactory,
 )
 from tests.helpers import texts
+from tests.jobs.test_divergence import CLIENT_FACING, TECHNICAL, feedback, interviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +170,89 @@ def test_board_move_with_htmx_answers_with_the_board(rosa_client, recruiter):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith('<div class="row')
+    assert body.lstrip().startswith('<div class="board" id="board"')
     assert len(texts(response.content, "card")) == 1
+
+
+def test_board_has_a_placed_column_with_the_placed_candidates(rosa_client, recruiter):
+    job = JobFactory(owner=recruiter)
+    placed = CandidacyFactory(job=job, contact=ContactFactory(first_name="Ana", last_name="Ito"))
+    services.candidacy_move(candidacy=placed, to_stage="placed", user=recruiter)
+    withdrew = CandidacyFactory(job=job, contact=ContactFactory(first_name="Bo", last_name="Li"))
+    services.candidacy_close(candidacy=withdrew, outcome="candidate_withdrew", user=recruiter)
+    CandidacyFactory(job=job, contact=ContactFactory(first_name="Cy", last_name="Ng"))
+
+    response = rosa_client.get(f"/jobs/{job.pk}/board")
+
+    body = response.content.decode()
+    headings = re.findall(r'<h2 class="h6" id="column-(\w+)">([^<]+?) ?<', body)
+    assert headings == [
+        ("sourced", "Sourced"),
+        ("contacted", "Contacted"),
+        ("screening", "Screening"),
+        ("submitted", "Submitted to client"),
+        ("client_interview", "Client interview"),
+        ("offer", "Offer"),
+        ("placed", "Placed"),
+    ]
+    assert texts(body, "column-placed") == [f"Placed 1 Ana Ito Placed {_day(placed)}"]
+    assert texts(body, "card-name") == ["Cy Ng", "Ana Ito"]
+    # Placed is the end of the pipeline: its card neither moves nor closes.
+    assert body.count("data-move-form") == 1
+    assert body.count("data-draggable") == 1
+
+
+def _day(candidacy) -> str:
+    candidacy.refresh_from_db()
+    return f"{candidacy.stage_entered_at.day} {candidacy.stage_entered_at:%b}"
+
+
+def test_board_card_offers_every_other_stage_by_its_full_name(rosa_client, recruiter):
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), stage="screening")
+
+    response = rosa_client.get(f"/jobs/{candidacy.job_id}/board")
+
+    options = re.findall(
+        r'<option value="(\w*)">([^<]+)</option>', texts_raw(response.content, "move-stage")
+    )
+    assert options == [
+        ("", "Move to…"),
+        ("sourced", "Sourced"),
+        ("contacted", "Contacted"),
+        ("submitted", "Submitted to client"),
+        ("client_interview", "Client interview"),
+        ("offer", "Offer"),
+        ("placed", "Placed"),
+    ]
+
+
+def texts_raw(html: bytes, test_id: str) -> str:
+    text = html.decode()
+    start = text.index(f'data-testid="{test_id}"')
+    return text[start : text.index("</select>", start)]
+
+
+def test_board_moves_by_drag_and_drop_with_vendored_scripts(rosa_client, recruiter):
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter))
+
+    body = rosa_client.get(f"/jobs/{candidacy.job_id}/board").content.decode()
+
+    assert '<script src="/static/vendor/sortablejs/Sortable.min.js" defer></script>' in body
+    assert '<script src="/static/js/board.js" defer></script>' in body
+    assert body.count("data-drop-target") == 7
+
+
+def test_board_move_to_placed_closes_the_candidacy_as_placed(rosa_client, recruiter):
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), stage="offer")
+
+    response = rosa_client.post(
+        f"/jobs/candidacies/{candidacy.pk}/move", {"stage": "placed"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert texts(response.content, "column-placed")[0].startswith("Placed 1 ")
+    candidacy.refresh_from_db()
+    assert (candidacy.stage, candidacy.outcome) == ("placed", "placed")
 
 
 def test_board_move_to_same_stage_shows_error_on_the_card(rosa_client, recruiter):
@@ -295,11 +378,39 @@ def test_split_page_routes_candidacies(rosa_client, recruiter):
         },
     )
 
-    assert response["Location"] == f"/jobs/{job.pk}/"
+    platform = Job.objects.get(title="Platform engineer")
+    assert response["Location"] == f"/jobs/{platform.pk}/"
     job.refresh_from_db()
     assert job.status == "split"
     assert Candidacy.objects.open().filter(job__title="Solutions engineer").count() == 1
     assert Candidacy.objects.open().filter(job__title="Platform engineer").count() == 2
+
+
+def test_split_page_names_the_new_jobs_after_the_profiles_the_interviewers_want(
+    rosa_client, recruiter
+):
+    job = JobFactory(owner=recruiter, title="Senior Software Engineer")
+    ana = ContactFactory(first_name="Ana", last_name="Silva")
+    ben = ContactFactory(first_name="Ben", last_name="Okafor")
+    for candidacy, profile in interviewed(job, recruiter, [TECHNICAL, CLIENT_FACING, TECHNICAL]):
+        technical = profile is TECHNICAL
+        feedback(recruiter, candidacy, ana, "yes" if technical else "no", profile)
+        feedback(recruiter, candidacy, ben, "no" if technical else "strong_yes", profile)
+
+    form = rosa_client.get(f"/jobs/{job.pk}/split").context["form"]
+
+    assert (form["title_a"].value(), form["title_b"].value()) == (
+        "Senior Software Engineer — technical depth",
+        "Senior Software Engineer — client-facing experience",
+    )
+
+
+def test_split_page_without_diverging_profiles_still_tells_the_jobs_apart(rosa_client, recruiter):
+    job = JobFactory(owner=recruiter, title="Engineer")
+
+    form = rosa_client.get(f"/jobs/{job.pk}/split").context["form"]
+
+    assert (form["title_a"].value(), form["title_b"].value()) == ("Engineer — A", "Engineer — B")
 
 
 def test_split_page_of_a_closed_job_shows_the_error(rosa_client, recruiter):
