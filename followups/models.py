@@ -80,6 +80,12 @@ class FollowUp(TimestampedModel):
                 condition=Q(completed_at__isnull=True),
                 name="followups_open_contact",
             ),
+            # Dashboards: obligations turned into calls in a period.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(reason="call_instead"),
+                name="followups_call_instead_created",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -328,6 +334,10 @@ class Message(TimestampedModel):
                 name="followups_msg_esp_id",
             ),
             models.Index(fields=["contact", "-send_after"], name="followups_msg_contact"),
+            # Dashboards: what was sent in a period (deliverability, touches).
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="followups_msg_sent"
+            ),
         ]
 
     def __str__(self) -> str:

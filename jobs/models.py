@@ -268,6 +268,8 @@ class StageChange(models.Model):
         indexes = [
             models.Index(fields=["candidacy", "at"], name="jobs_stagechange_cand"),
             models.Index(fields=["job", "to_stage"], name="jobs_stagechange_job"),
+            # Dashboards: who entered a stage in a period (conversion, waits on the client).
+            models.Index(fields=["to_stage", "at"], name="jobs_stagechange_stage_at"),
         ]
 
     def __str__(self) -> str:
