@@ -16,6 +16,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from core.models import TimestampedModel
 from jobs.models import Candidacy, Job
+from relationships.models import Handoff
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -394,3 +395,20 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
+
+
+class HandedOffWork(models.Model):
+    """The open follow-ups and scheduled messages a handoff moved to the new owner, counted when
+    it moved them, for the managers' dashboards."""
+
+    handoff = models.OneToOneField(
+        Handoff, on_delete=models.CASCADE, related_name="followups_moved"
+    )
+    followups = models.PositiveIntegerField(default=0)
+    messages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "handed-off work"
+
+    def __str__(self) -> str:
+        return f"Work moved by handoff {self.handoff_id}"

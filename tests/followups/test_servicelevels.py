@@ -300,10 +300,19 @@ def test_a_handoff_moves_every_timer_with_its_remaining_time(recruiter, other_re
     assert sorted({t["kind"] for t in before.values()}) == sorted(TimerKind.values)
     assert {t["owner_id"] for t in before.values()} == {recruiter.pk}
 
+    chase = FollowUp.objects.create(
+        owner=recruiter, contact=hiring_manager, summary="Chase", due_at=T0 + 4 * DAY
+    )
     clock.move_to(T0 + 2 * DAY)
-    relationship_handoff(
+    handoff = relationship_handoff(
         from_recruiter=recruiter, to_recruiter=other_recruiter, performed_by=recruiter
     )
+
+    # What moved is recorded; the follow-up keeps its due time.
+    assert list(handoff.jobs_moved.values_list("job_id", "open_candidacies")) == [(job.pk, 1)]
+    assert (handoff.followups_moved.followups, handoff.followups_moved.messages) == (1, 0)
+    chase.refresh_from_db()
+    assert (chase.owner_id, chase.due_at) == (other_recruiter.pk, T0 + 4 * DAY)
 
     after = {t["key"]: t for t in timer_list(now=now, window=TimerWindow.open())}
     assert sorted(after) == sorted(before)
