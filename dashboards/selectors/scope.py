@@ -51,13 +51,18 @@ class Scope:
             return None
         return [member.pk for member in self.members]
 
+    @property
+    def param(self) -> str:
+        """The scope as one value: "team:<id>", "recruiter:<id>" or "everyone"."""
+        if self.kind == self.TEAM:
+            return f"team:{self.team.pk}"
+        if self.kind == self.RECRUITER:
+            return f"recruiter:{self.recruiter.pk}"
+        return self.EVERYONE
+
     def query(self) -> dict[str, str]:
         """The query-string parameters that select this scope again."""
-        if self.kind == self.TEAM:
-            return {"team": str(self.team.pk)}
-        if self.kind == self.RECRUITER:
-            return {"recruiter": str(self.recruiter.pk)}
-        return {"everyone": "1"}
+        return {"scope": self.param}
 
 
 @dataclass(frozen=True)
