@@ -117,7 +117,7 @@ def test_overview_page_shows_every_card_with_links_to_the_records(shared_history
     rosa = f"scope=recruiter%3A{h.rosa.pk}&amp;period=week"
     assert f'href="/dashboards/now.breached/?{rosa}" aria-label="5 breached">5</a>' in page
     acme = f"{team}&amp;organization={h.data_lead.organization_id}"
-    assert f'href="/dashboards/decision.median_days/?{acme}" aria-label="2.0 d median days"' in page
+    assert f'href="/dashboards/decision.median_days/?{acme}" aria-label="2.0 d median"' in page
     assert 'class="text-danger fw-semibold">-15 d 3 h</span>' in page  # Jack, in red
 
 
