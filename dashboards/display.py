@@ -264,6 +264,13 @@ COLUMNS: dict[str, tuple[RecordColumn, ...]] = {
         RecordColumn("Due", field="due_at"),
         RecordColumn("Time left", compute=_time_left, css=_late),
     ),
+    "untouched": (
+        CONTACT,
+        RecordColumn("Tier", field="tier"),
+        OWNER,
+        RecordColumn("Last touch", field="last_touch_at"),
+        RecordColumn("Untouched since", field="started_at"),
+    ),
     "followups": (
         RecordColumn("Follow-up", field="summary"),
         CONTACT,

@@ -100,10 +100,13 @@ class TimerWindow:
     mode: str  # "open", "due", "started", "met"
     start: datetime | None = None
     end: datetime | None = None
+    # Open timers only: just those that need attention (breached or due soon), pruned before
+    # anything is computed for the others (a team's relationships are mostly on track).
+    attention: bool = False
 
     @classmethod
-    def open(cls) -> "TimerWindow":
-        return cls("open")
+    def open(cls, *, attention: bool = False) -> "TimerWindow":
+        return cls("open", attention=attention)
 
     @classmethod
     def due(cls, start: datetime, end: datetime) -> "TimerWindow":
@@ -187,6 +190,10 @@ def _lower(window: TimerWindow, target: str, started: str) -> str:
         return f" AND {started} >= %(sl_start)s - {target} - interval '1 day'"
     if window.mode == "started":
         return f" AND {started} >= %(sl_start)s AND {started} < %(sl_end)s"
+    if window.mode == "open" and window.attention:
+        return (
+            f" AND followups_timer_due({started}, {target}) <= %(sl_now)s + {target} * %(sl_share)s"
+        )
     return ""
 
 
@@ -267,8 +274,11 @@ def _closures(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
     started = "c.decided_at"
     # The notice sent and not bounced back, or, when it could not be delivered, the call made
     # instead: the earliest of them meets the timer.
-    met = """(
-        SELECT min(x.at) FROM (
+    # (A lateral join, not a scalar subquery: the state function would run that once for
+    # every time it names met_at.)
+    notice = """
+    LEFT JOIN LATERAL (
+        SELECT min(x.at) AS at FROM (
             SELECT m.sent_at AS at FROM followups_message m
             WHERE m.candidacy_id = c.id AND m.kind = 'closure'
               AND m.status IN ('sent', 'delivered') AND m.sent_at IS NOT NULL
@@ -277,7 +287,9 @@ def _closures(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
             JOIN followups_followup f ON f.message_id = m.id
             WHERE m.candidacy_id = c.id AND m.kind = 'closure' AND f.reason = 'call_instead'
               AND f.completed_at IS NOT NULL
-        ) x)"""
+        ) x
+    ) notice ON true"""
+    met = "notice.at"
     select = _select(
         "closure",
         "c.id",
@@ -296,7 +308,7 @@ def _closures(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
     where += _lower(window, target, started)
     if window.mode == "met":
         where += " AND c.decided_at < %(sl_end)s"
-    return [f"{select} {_CANDIDACY_FROM} WHERE {where}"]
+    return [f"{select} {_CANDIDACY_FROM} {notice} WHERE {where}"]
 
 
 # --- client digests ------------------------------------------------------------------------------
@@ -410,29 +422,42 @@ def _relationship_touches(window: TimerWindow, owners: Sequence[int] | None) -> 
         return [current]
     if window.mode != "due":
         raise ValueError(f"touch timers are read open or by due time, not {window.mode}")
-    met_columns = {name: f"x.{name}" for name in columns}
+    # Settled timers: each start (the relationship's creation, or a touch) whose due time falls
+    # in the window, met by the next touch. Only the starts in a window as long as the period
+    # are read, each with one index probe for its next touch.
+    touch = f"i.contact_id = r.contact_id AND i.kind IN {_TOUCH_KINDS}"
+    starts = f"""
+        SELECT r.id AS relationship, r.created_at AS at, 0::bigint AS touch_id
+        {source}
+        WHERE r.created_at >= %(sl_start)s - {target} - interval '1 day'
+          AND r.created_at < %(sl_end)s - {target} + interval '1 day'{owner}
+        UNION ALL
+        SELECT r.id, i.occurred_at, i.id
+        {source}
+        JOIN relationships_interaction i ON {touch}
+        WHERE i.occurred_at >= r.created_at
+          AND i.occurred_at >= %(sl_start)s - {target} - interval '1 day'
+          AND i.occurred_at < %(sl_end)s - {target} + interval '1 day'{owner}"""
+    met_columns = {**columns, "relationship": "r.id"}
     history = (
         _select(
             "relationship_touch",
-            "x.relationship",
+            "r.id",
             **met_columns,
-            started="x.prev",
-            target="x.target",
-            met="x.at",
+            started="st.at",
+            target=target,
+            met="nx.at",
         )
-        + f""" FROM (
-            SELECT r.owner_id AS owner, r.contact_id AS contact, NULL::bigint AS job,
-                NULL::bigint AS candidacy, r.id AS relationship,
-                ct.organization_id AS organization, NULL AS stage, {target} AS target,
-                i.occurred_at AS at,
-                COALESCE(lag(i.occurred_at) OVER (PARTITION BY r.id ORDER BY i.occurred_at,
-                    i.id), r.created_at) AS prev
-            {source}
-            JOIN relationships_interaction i ON i.contact_id = r.contact_id
-                AND i.kind IN {_TOUCH_KINDS}
-            WHERE i.occurred_at >= r.created_at AND i.occurred_at <= %(sl_now)s
-              AND i.occurred_at >= %(sl_start)s - {target} - interval '1 day'{owner}
-        ) x"""
+        + f""" FROM ({starts}) st
+        JOIN relationships_relationship r ON r.id = st.relationship
+        JOIN contacts_contact ct ON ct.id = r.contact_id
+        CROSS JOIN LATERAL (
+            SELECT i.occurred_at AS at FROM relationships_interaction i
+            WHERE {touch} AND i.occurred_at <= %(sl_now)s
+              AND (i.occurred_at, i.id) > (st.at, st.touch_id)
+              AND i.occurred_at >= r.created_at
+            ORDER BY i.occurred_at, i.id LIMIT 1
+        ) nx"""
     )
     return [current, history]
 
@@ -558,7 +583,9 @@ def timers_sql(
     parts = [sql for kind in kinds for sql in _KINDS[TimerKind(kind)](window, owner_ids)]
     union = "\nUNION ALL\n".join(f"({part})" for part in parts)
     condition = {
-        "open": "t.met_at IS NULL",
+        "open": "t.met_at IS NULL"
+        # breached or due soon: at most the warning share of the target left
+        + (" AND t.due_at - %(sl_now)s <= t.target * %(sl_share)s" if window.attention else ""),
         "due": "t.due_at >= %(sl_start)s AND t.due_at < %(sl_end)s",
         "started": "t.started_at >= %(sl_start)s AND t.started_at < %(sl_end)s",
         "met": "t.met_at >= %(sl_start)s AND t.met_at < %(sl_end)s",

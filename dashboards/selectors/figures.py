@@ -105,8 +105,7 @@ def _relationships() -> list[Figure]:
         Figure("rel.overdue", "Relationships overdue", "overdue", "relationships",
                "state = 'breached'"),
         Figure("rel.untouched", "People untouched for 90 days or more", "90+ days",
-               "relationships", "started_at < %(sl_now)s - make_interval(days => "
-               "%(d_untouched_days)s)", order="started_at"),
+               "untouched"),
     ]  # fmt: skip
     for tier in "ABC":
         for side, flag in (("client", "is_client"), ("candidate", "is_candidate")):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dashboards.selectors.scope import Period
-from followups.servicelevels import TimerWindow, timer_params, timers_sql
+from followups.servicelevels import TimerKind, TimerWindow, timer_params, timers_sql
 from jobs.selectors import STALL_DAYS
 
 # People untouched for this long show on the relationships card.
@@ -56,9 +56,25 @@ def _timers(window: Callable[[Period], TimerWindow], kinds=None):
     return sql
 
 
+def _open_timers(ctx: Context) -> str:
+    """Every open timer of a candidacy or a job, and the relationships' that need attention
+    (breached or due soon): a team's relationships are mostly on track, and no figure of open
+    timers counts those."""
+    others = [kind for kind in TimerKind.values if kind != TimerKind.RELATIONSHIP_TOUCH]
+    return (
+        timers_sql(window=TimerWindow.open(), kinds=others, owner_ids=ctx.owner_ids)
+        + "\nUNION ALL\n"
+        + timers_sql(
+            window=TimerWindow.open(attention=True),
+            kinds=[TimerKind.RELATIONSHIP_TOUCH],
+            owner_ids=ctx.owner_ids,
+        )
+    )
+
+
 BASES: dict[str, Callable[[Context], str]] = {
     "timers_due": _timers(lambda p: TimerWindow.due(p.start, p.end)),
-    "timers_open": _timers(lambda p: TimerWindow.open()),
+    "timers_open": _open_timers,
     "closures_decided": _timers(lambda p: TimerWindow.started(p.start, p.end), ["closure"]),
     "decisions_met": _timers(lambda p: TimerWindow.met(p.start, p.end), ["client_decision"]),
 }
@@ -191,6 +207,17 @@ def _handoffs(ctx: Context) -> str:
     )
 
 
+def _untouched(ctx: Context) -> str:
+    return f"""
+    SELECT r.id::text AS key, r.id, r.owner_id, r.contact_id, NULL::bigint AS job_id,
+        ct.organization_id, r.tier, r.last_touch_at,
+        COALESCE(r.last_touch_at, r.created_at) AS started_at
+    FROM relationships_relationship r
+    JOIN contacts_contact ct ON ct.id = r.contact_id AND NOT ct.do_not_contact
+    WHERE COALESCE(r.last_touch_at, r.created_at)
+        < %(sl_now)s - make_interval(days => %(d_untouched_days)s){ctx.owners("r.owner_id")}"""
+
+
 _RELATIONSHIPS = """
     SELECT t.*, r.tier, r.last_touch_at,
         ct.roles && %(d_client_roles)s::varchar(20)[] AS is_client,
@@ -228,6 +255,7 @@ SOURCES: dict[str, Source] = {
             bases=("decisions_met",),
         ),
         Source("relationships", _constant(_RELATIONSHIPS), order="due_at", bases=("timers_open",)),
+        Source("untouched", _untouched, order="started_at"),
         Source("followups", _followups, order="due_at"),
         Source("jobs", _jobs, order="quiet_since"),
         Source("in_stage", _in_stage, order="stage_entered_at"),

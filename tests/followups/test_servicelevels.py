@@ -326,3 +326,21 @@ def test_a_handoff_moves_every_timer_with_its_remaining_time(recruiter, other_re
     assert {t["owner_id"] for t in after.values()} == {other_recruiter.pk}
     mine = timer_list(now=now, window=TimerWindow.open(), owner_ids=[recruiter.pk])
     assert mine == []
+
+
+def test_open_timers_needing_attention_leave_out_those_on_track(recruiter, clock):
+    quiet = RelationshipFactory(owner=recruiter, tier="A")  # due on day 14
+    clock.move_to(T0 + 5 * DAY)
+    fresh = RelationshipFactory(owner=recruiter, tier="A")  # due on day 19
+    window = TimerWindow.open(attention=True)
+
+    def needing(now):
+        timers = timer_list(now=now, window=window, kinds=["relationship_touch"])
+        return [(t["relationship_id"], t["state"]) for t in timers]
+
+    assert needing(T0 + 10 * DAY) == []  # 4 days of 14 left: on track
+    assert needing(T0 + 11 * DAY) == [(quiet.pk, TimerState.DUE_SOON)]  # 3 days: a quarter
+    assert needing(T0 + 16 * DAY) == [
+        (quiet.pk, TimerState.BREACHED),
+        (fresh.pk, TimerState.DUE_SOON),
+    ]
