@@ -6,7 +6,9 @@ Two values say what to read:
 
     Scope   whose figures: Scope.for_team(team), Scope.for_everyone(), Scope.for_recruiter(user)
             (.members are the rows of every card; .owner_ids filters, None for everyone;
-            .query() gives the URL parameters). Who may see which scope: dashboards.permissions.
+            .param is "team:<id>", "recruiter:<id>" or "everyone", .query() {"scope": param}).
+            Who may see which: dashboards.permissions.scope_resolve(user=..., param=...) returns
+            the Scope or raises PermissionDenied (403) / Http404.
     Period  over which time: Period.this_week(now), Period.last_4_weeks(now),
             Period.last_quarter(now), Period.custom(first_day, last_day) (both included), or
             Period.named(key, now=..., first_day=..., last_day=...); [start, end) in local time.
