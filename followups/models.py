@@ -16,6 +16,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from core.models import TimestampedModel
 from jobs.models import Candidacy, Job
+from relationships.models import Handoff
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -79,6 +80,12 @@ class FollowUp(TimestampedModel):
                 fields=["contact", "owner"],
                 condition=Q(completed_at__isnull=True),
                 name="followups_open_contact",
+            ),
+            # Dashboards: obligations turned into calls in a period.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(reason="call_instead"),
+                name="followups_call_instead_created",
             ),
         ]
         constraints = [
@@ -362,6 +369,10 @@ class Message(TimestampedModel):
                 name="followups_msg_esp_id",
             ),
             models.Index(fields=["contact", "-send_after"], name="followups_msg_contact"),
+            # Dashboards: what was sent in a period (deliverability, touches).
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="followups_msg_sent"
+            ),
         ]
         constraints = [
             # At most one status update on its way per candidacy, whatever the planners' timing:
@@ -427,3 +438,20 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
+
+
+class HandedOffWork(models.Model):
+    """The open follow-ups and scheduled messages a handoff moved to the new owner, counted when
+    it moved them, for the managers' dashboards."""
+
+    handoff = models.OneToOneField(
+        Handoff, on_delete=models.CASCADE, related_name="followups_moved"
+    )
+    followups = models.PositiveIntegerField(default=0)
+    messages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "handed-off work"
+
+    def __str__(self) -> str:
+        return f"Work moved by handoff {self.handoff_id}"

@@ -15,6 +15,7 @@ from contacts.models import Contact
 from followups.models import (
     OBLIGATION_KINDS,
     FollowUp,
+    HandedOffWork,
     JobPolicy,
     Message,
     MessageKind,
@@ -391,17 +392,22 @@ def contact_unsubscribe(*, contact: Contact) -> Contact:
 
 
 def followups_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
-    """Open follow-ups and scheduled messages about the handed-off contacts go to the new owner.
-    Registered with relationships' handoff movers in FollowupsConfig.ready()."""
+    """Open follow-ups and scheduled messages about the handed-off contacts go to the new owner
+    (how many is recorded for the dashboards). Their due times stay: a handoff moves a promise
+    with the time it has left. Registered with relationships' handoff movers in
+    FollowupsConfig.ready()."""
     now = timezone.now()
-    FollowUp.objects.open().filter(
-        owner_id=handoff.from_recruiter_id, contact_id__in=contact_ids
-    ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
-    Message.objects.filter(
+    followups = (
+        FollowUp.objects.open()
+        .filter(owner_id=handoff.from_recruiter_id, contact_id__in=contact_ids)
+        .update(owner_id=handoff.to_recruiter_id, updated_at=now)
+    )
+    messages = Message.objects.filter(
         owner_id=handoff.from_recruiter_id,
         contact_id__in=contact_ids,
         status=Message.Status.SCHEDULED,
     ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
+    HandedOffWork.objects.create(handoff=handoff, followups=followups, messages=messages)
 
 
 # --- split ---------------------------------------------------------------------------------------

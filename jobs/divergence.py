@@ -11,14 +11,15 @@ diverge in either way:
   times how strong the candidate is on it (the mean score of all feedback, centred on 3); their
   favourite is the criterion with the highest positive weight.
 
-Three queries: the feedback with interviewers, their scores with criteria, the stage counts.
+Three queries, for one job or many (`split_suggestion_map`): the stage counts, the feedback with
+interviewers, their scores with criteria.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from jobs.models import Candidacy, Feedback, FeedbackScore, Job, StageChange
 
@@ -36,6 +37,8 @@ class SplitSuggestion:
     # The different people the interviewers want, each named by the criterion their
     # recommendations follow ("technical depth", "client-facing experience").
     profiles: list[str] = field(default_factory=list)
+    # The job's owner, when read from its stage history (dashboards count per recruiter).
+    owner_id: int | None = None
 
     @property
     def stalled(self) -> bool:
@@ -55,33 +58,48 @@ def _criterion_name(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _feedback_list(job: Job) -> list[Feedback]:
-    return list(
-        Feedback.objects.filter(candidacy__job=job)
-        .select_related("interviewer")
-        .prefetch_related(
-            Prefetch("scores", queryset=FeedbackScore.objects.select_related("criterion"))
+def _pipeline_counts(jobs: QuerySet[Job]) -> dict[int, tuple[int, int, int]]:
+    """Job id -> (owner id, candidacies that reached a client interview, an offer or placement)
+    in that job, from the stage history (so closed and split-away candidacies count)."""
+    rows = (
+        StageChange.objects.filter(job__in=jobs.values("pk"), is_copy=False)
+        .values("job_id", "job__owner_id")
+        .annotate(
+            interviews=Count(
+                "candidacy",
+                filter=Q(to_stage=Candidacy.Stage.CLIENT_INTERVIEW),
+                distinct=True,
+            ),
+            offers=Count(
+                "candidacy",
+                filter=Q(to_stage__in=[Candidacy.Stage.OFFER, Candidacy.Stage.PLACED]),
+                distinct=True,
+            ),
         )
+        .order_by()
+    )
+    return {row["job_id"]: (row["job__owner_id"], row["interviews"], row["offers"]) for row in rows}
+
+
+def _feedback_by_job(jobs: QuerySet[Job]) -> dict[int, list[Feedback]]:
+    """Each job's feedback in order, every item's scores (with criteria) in `item.score_list`:
+    two queries whatever the number of jobs or feedback."""
+    feedback = list(
+        Feedback.objects.filter(candidacy__job__in=jobs.values("pk"))
+        .select_related("interviewer")
+        .annotate(job_id=F("candidacy__job_id"))
         .order_by("at", "id")
     )
-
-
-def _pipeline_counts(job: Job) -> tuple[int, int]:
-    """Candidacies that reached a client interview, and an offer or placement, in this job
-    (from the stage history, so closed and split-away candidacies count)."""
-    counts = StageChange.objects.filter(job=job, is_copy=False).aggregate(
-        interviews=Count(
-            "candidacy",
-            filter=Q(to_stage=Candidacy.Stage.CLIENT_INTERVIEW),
-            distinct=True,
-        ),
-        offers=Count(
-            "candidacy",
-            filter=Q(to_stage__in=[Candidacy.Stage.OFFER, Candidacy.Stage.PLACED]),
-            distinct=True,
-        ),
-    )
-    return counts["interviews"], counts["offers"]
+    scores: dict[int, list[FeedbackScore]] = defaultdict(list)
+    for score in FeedbackScore.objects.filter(
+        feedback__candidacy__job__in=jobs.values("pk")
+    ).select_related("criterion"):
+        scores[score.feedback_id].append(score)
+    by_job: dict[int, list[Feedback]] = defaultdict(list)
+    for item in feedback:
+        item.score_list = scores.get(item.pk, [])
+        by_job[item.job_id].append(item)
+    return by_job
 
 
 def _disagreements(feedback: list[Feedback]) -> list[str]:
@@ -110,7 +128,7 @@ def _favourite_criteria(feedback: list[Feedback]) -> dict[str, str]:
     totals: dict[tuple[int, int], list[int]] = defaultdict(list)
     criteria: dict[int, str] = {}
     for item in feedback:
-        for score in item.scores.all():
+        for score in item.score_list:
             totals[(item.candidacy_id, score.criterion_id)].append(score.score)
             criteria[score.criterion_id] = score.criterion.text
     strength = {key: sum(values) / len(values) - 3 for key, values in totals.items()}
@@ -129,11 +147,8 @@ def _favourite_criteria(feedback: list[Feedback]) -> dict[str, str]:
     return favourites
 
 
-def split_suggestion_get(*, job: Job) -> SplitSuggestion:
-    """The split suggestion for `job`, with its evidence in plain words."""
-    interviews, offers = _pipeline_counts(job)
+def _suggestion(interviews: int, offers: int, feedback: list[Feedback]) -> SplitSuggestion:
     suggestion = SplitSuggestion(interviews=interviews, offers=offers)
-    feedback = _feedback_list(job)
     favourites = _favourite_criteria(feedback)
     if len(set(favourites.values())) > 1:
         suggestion.diverging = True
@@ -146,3 +161,24 @@ def split_suggestion_get(*, job: Job) -> SplitSuggestion:
         suggestion.diverging = True
         suggestion.evidence.extend(disagreements)
     return suggestion
+
+
+def split_suggestion_map(*, jobs: QuerySet[Job]) -> dict[int, SplitSuggestion]:
+    """The split suggestion of every job in `jobs` that has a stage history or feedback, by job
+    id (a job with neither has nothing to suggest). Three queries however many jobs: the stage
+    counts, the feedback, the scores."""
+    counts = _pipeline_counts(jobs)
+    feedback = _feedback_by_job(jobs)
+    suggestions = {}
+    for job_id in sorted(counts.keys() | feedback.keys()):
+        owner_id, interviews, offers = counts.get(job_id, (None, 0, 0))
+        suggestion = _suggestion(interviews, offers, feedback.get(job_id, []))
+        suggestion.owner_id = owner_id
+        suggestions[job_id] = suggestion
+    return suggestions
+
+
+def split_suggestion_get(*, job: Job) -> SplitSuggestion:
+    """The split suggestion for `job`, with its evidence in plain words."""
+    found = split_suggestion_map(jobs=Job.objects.filter(pk=job.pk)).get(job.pk)
+    return found or SplitSuggestion(interviews=0, offers=0)

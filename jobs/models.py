@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from core.models import TimestampedModel
+from relationships.models import Handoff
 
 
 class Job(TimestampedModel):
@@ -268,6 +269,8 @@ class StageChange(models.Model):
         indexes = [
             models.Index(fields=["candidacy", "at"], name="jobs_stagechange_cand"),
             models.Index(fields=["job", "to_stage"], name="jobs_stagechange_job"),
+            # Dashboards: who entered a stage in a period (conversion, waits on the client).
+            models.Index(fields=["to_stage", "at"], name="jobs_stagechange_stage_at"),
         ]
 
     def __str__(self) -> str:
@@ -335,3 +338,21 @@ class FeedbackScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.score}"
+
+
+class HandedOffJob(models.Model):
+    """A job that moved to another recruiter with a handoff, and the open candidacies it carried
+    (each a promise to a candidate): what the handoff moved, kept for the managers' dashboards."""
+
+    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="jobs_moved")
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="handoffs")
+    open_candidacies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["handoff", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["handoff", "job"], name="jobs_handedoffjob_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.job_id} in handoff {self.handoff_id}"

@@ -5,11 +5,20 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
 from contacts.models import Contact, Organization
-from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
+from jobs.models import (
+    Candidacy,
+    HandedOffJob,
+    IntakeItem,
+    Job,
+    StageChange,
+    intake_completeness,
+)
 from jobs.services.access import job_change_check
 from relationships.models import Handoff, Interaction
 from relationships.services import TimelineEntry, interaction_bulk_log
@@ -190,10 +199,26 @@ def job_close(*, job: Job, status: str, user: User | None, reason: str = "") -> 
 
 
 def job_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
-    """A handoff of all of a recruiter's relationships moves their active jobs too. Registered
-    with relationships' handoff movers in JobsConfig.ready()."""
+    """A handoff of all of a recruiter's relationships moves their active jobs too, each recorded
+    with the open candidacies it carries. Registered with relationships' handoff movers in
+    JobsConfig.ready()."""
     if handoff.scope != Handoff.Scope.ALL:
         return
-    Job.objects.filter(
+    moving = Job.objects.filter(
         owner_id=handoff.from_recruiter_id, status__in=list(Job.ACTIVE_STATUSES)
-    ).update(owner_id=handoff.to_recruiter_id, updated_at=timezone.now())
+    )
+    open_count = (
+        Candidacy.objects.open()
+        .filter(job_id=OuterRef("pk"))
+        .order_by()
+        .values("job_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    HandedOffJob.objects.bulk_create(
+        HandedOffJob(handoff=handoff, job_id=job_id, open_candidacies=count)
+        for job_id, count in moving.annotate(
+            n=Coalesce(Subquery(open_count, output_field=IntegerField()), 0)
+        ).values_list("pk", "n")
+    )
+    moving.update(owner_id=handoff.to_recruiter_id, updated_at=timezone.now())

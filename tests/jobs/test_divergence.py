@@ -1,7 +1,8 @@
 import pytest
 
 from jobs import services
-from jobs.divergence import split_suggestion_get
+from jobs.divergence import split_suggestion_get, split_suggestion_map
+from jobs.models import Job
 from tests.factories import CandidacyFactory, ContactFactory, JobFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,27 @@ def test_split_suggestion_quiet_without_feedback(recruiter):
     suggestion = split_suggestion_get(job=job)
 
     assert (suggestion.fires, suggestion.interviews, suggestion.offers) == (False, 0, 0)
+
+
+def test_split_suggestion_map_reads_many_jobs_in_three_queries(
+    recruiter, other_recruiter, panel, django_assert_num_queries
+):
+    job, ana, ben, pipeline = panel
+    for candidacy, profile in pipeline:
+        technical = profile is TECHNICAL
+        feedback(recruiter, candidacy, ana, "yes" if technical else "no", profile)
+        feedback(recruiter, candidacy, ben, "no" if technical else "strong_yes", profile)
+    quiet = JobFactory(owner=other_recruiter)
+    CandidacyFactory(job=quiet)
+    JobFactory(owner=other_recruiter)  # no history, no feedback: nothing to suggest
+
+    with django_assert_num_queries(3):
+        suggestions = split_suggestion_map(jobs=Job.objects.all())
+
+    assert sorted(suggestions) == [job.pk, quiet.pk]
+    assert (suggestions[job.pk].fires, suggestions[job.pk].owner_id) == (True, recruiter.pk)
+    assert (suggestions[quiet.pk].fires, suggestions[quiet.pk].owner_id) == (
+        False,
+        other_recruiter.pk,
+    )
+    assert suggestions[job.pk].summary == split_suggestion_get(job=job).summary
