@@ -1,5 +1,5 @@
-"""Who sees which dashboard (DESIGN.md §1): a manager their team, an admin any team or everyone,
-a recruiter their own card. Pages and the API resolve the scope asked for here."""
+"""Who sees which dashboard (docs/architecture.md, "dashboards"): a manager their team, an admin
+any team or everyone, a recruiter their own card. Pages and the API resolve the scope asked for here."""
 
 from dataclasses import dataclass
 

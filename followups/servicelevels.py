@@ -1,4 +1,5 @@
-"""Service levels (DESIGN.md §4): every obligation is a timer, and a timer has a state.
+"""Service levels (docs/architecture.md, "Service levels"): every obligation is a timer, and a
+timer has a state.
 
 A timer starts at `started_at`, has a `target` (an interval from the policy or the job's
 override) and is met at `met_at` (null while open). Its due time and its state are computed in
