@@ -1,5 +1,6 @@
 """Who sees which dashboard (docs/architecture.md, "dashboards"): a manager their team, an admin
-any team or everyone, a recruiter their own card. Pages and the API resolve the scope asked for here."""
+any team or everyone, a recruiter their own card. Pages and the API resolve the scope asked for
+here."""
 
 from dataclasses import dataclass
 
