@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -197,22 +198,32 @@ class Timing:
 def measure(
     port: int, cookies: dict, paths: list[str], requests: int, warmup: int, bound: float = 120
 ) -> Timing:
-    """Latency over `requests` requests, or as many as fit in `bound` seconds."""
+    """Latency over `requests` requests, or as many as fit in `bound` seconds. A request that
+    gets no answer (the server's or the client's time limit) ends the measurement: its status
+    is recorded as "timeout"."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for n in range(warmup):
-        http_get(port, paths[n % len(paths)], cookies, conn)
     samples, queries, statuses = [], [], set()
     stop = time.monotonic() + bound
-    for n in range(requests):
-        if time.monotonic() > stop and samples:
-            break
-        started = time.perf_counter()
-        status, count, _, _ = http_get(port, paths[n % len(paths)], cookies, conn)
-        samples.append((time.perf_counter() - started) * 1000)
-        statuses.add(status)
-        if count is not None:
-            queries.append(int(count))
-    conn.close()
+    try:
+        for n in range(warmup):
+            if time.monotonic() > stop:
+                break
+            http_get(port, paths[n % len(paths)], cookies, conn)
+        for n in range(requests):
+            if time.monotonic() > stop and samples:
+                break
+            started = time.perf_counter()
+            status, count, _, _ = http_get(port, paths[n % len(paths)], cookies, conn)
+            samples.append((time.perf_counter() - started) * 1000)
+            statuses.add(status)
+            if count is not None:
+                queries.append(int(count))
+    except (OSError, http.client.HTTPException):
+        statuses.add("timeout")
+    finally:
+        conn.close()
+    if not samples:
+        return Timing(0.0, 0.0, 0.0, None, statuses or {"timeout"})
     return Timing(*percentiles(samples), max(queries) if queries else None, statuses)
 
 
@@ -262,12 +273,15 @@ def sql_of_request(database: str, path: str) -> list[str]:
     )
     env = {**server_environment(database), "DJANGO_SETTINGS_MODULE": "crm.settings"}
     env.pop("QUERY_COUNT_HEADER")
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-        check=True,
-    )  # fmt: skip
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True,
+            text=True, check=True, timeout=120,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return []
     captured = json.loads(result.stdout.strip().splitlines()[-1])
-    return [sql for sql in captured if sql.lstrip().upper().startswith("SELECT")]
+    return [sql for sql in captured if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
 def sql_floor_ms(database: str, statements: list[str], repeats: int = 30) -> float:
@@ -287,10 +301,13 @@ def sql_floor_ms(database: str, statements: list[str], repeats: int = 30) -> flo
 
 # --- the run -------------------------------------------------------------------------------------
 
-NOT_BUILT = [
+NOT_BUILT: list[tuple[str, str, str, str]] = [
     # figure, unit, goal, the issue that brings it
-    ("dashboard overview p95", "ms", "≤ 150 ms", "dashboards"),
 ]
+# The dashboards as the bench's manager (bench1, a team's manager) sees them, over the last
+# quarter (the generated history ends a month before the run).
+DASHBOARD = "scope=&period=quarter"
+DASHBOARD_DRILLDOWNS = ["now.breached", "closure.without_notice", "deliver.bounced", "rel.overdue"]
 
 
 def sample_ids(database: str, table: str, count: int, seed: int) -> list[int]:
@@ -328,7 +345,19 @@ def endpoints(
             None,
             60,
         ),
+        ("dashboard overview", [f"/dashboards/?{DASHBOARD}"], None, 150),
+        ("dashboard trends", [f"/dashboards/trends/?{DASHBOARD}"], None, 200),
+        *[
+            (f"dashboard drill-down {key}", [f"/dashboards/{key}/?{DASHBOARD}"], None, 60)
+            for key in DASHBOARD_DRILLDOWNS
+        ],
     ]
+
+
+def ascii_fold(name: str) -> str:
+    """ "Zoë" -> "zoe": the part of an address before the @ is ASCII (the email rule)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower()) or "x"
 
 
 def import_file(path: Path, rows: int) -> None:
@@ -339,7 +368,7 @@ def import_file(path: Path, rows: int) -> None:
         for n in range(rows):
             first, last = rng.choice(generate.names.FIRST), rng.choice(generate.names.LAST)
             writer.writerow(
-                [first, last, f"{first}.{last}.import{n}@mail.bench.example".lower(),
+                [first, last, f"{ascii_fold(first)}.{ascii_fold(last)}.import{n}@mail.bench.example",
                  f"+44 20 {n:08d}", rng.choice(generate.names.COMPANY_A) + " Imports",
                  rng.choice(generate.names.TITLES), rng.choice(generate.names.TAGS)]
             )  # fmt: skip
@@ -403,7 +432,9 @@ def run(args: argparse.Namespace) -> Report:
         for name, paths, goal50, goal95 in endpoints(args.database, user_id):
             timing = measure(server.port, cookies, paths, args.requests, warmup=args.warmup)
             if timing.statuses != {200}:
-                report.add(f"{name} p95", None, "ms", note=f"HTTP {sorted(timing.statuses)}")
+                goal = f"≤ {goal95} ms" if goal95 else ""
+                statuses = sorted(map(str, timing.statuses))
+                report.add(f"{name} p95", None, "ms", goal, False, f"HTTP {statuses}")
                 continue
             if goal50 is not None:
                 report.add(f"{name} p50", timing.p50, "ms", f"≤ {goal50} ms", timing.p50 <= goal50)
@@ -412,11 +443,13 @@ def run(args: argparse.Namespace) -> Report:
                 timing.p95 <= goal95 if goal95 else None,
             )  # fmt: skip
             report.add(f"{name} p99", timing.p99, "ms")
+            most = 12 if name.startswith("dashboard") else 8
             report.add(
-                f"{name} queries", timing.queries, "queries", "≤ 8",
-                timing.queries is not None and timing.queries <= 8,
+                f"{name} queries", timing.queries, "queries", f"≤ {most}",
+                timing.queries is not None and timing.queries <= most,
             )  # fmt: skip
-            floor = sql_floor_ms(args.database, sql_of_request(args.database, paths[0]))
+            statements = sql_of_request(args.database, paths[0])
+            floor = sql_floor_ms(args.database, statements) if statements else None
             report.add(f"{name} SQL floor p50", floor, "ms")
             report.add(f"{name} overhead ratio", timing.p50 / floor if floor else None, "×")
         rps = throughput(server.port, cookies, "/contacts/", 4, args.throughput_seconds)

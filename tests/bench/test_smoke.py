@@ -30,6 +30,12 @@ MEASURED_PAGES = [
     "API contacts",
     "API organizations",
     "API interactions of a contact",
+    "dashboard overview",
+    "dashboard trends",
+    "dashboard drill-down now.breached",
+    "dashboard drill-down closure.without_notice",
+    "dashboard drill-down deliver.bounced",
+    "dashboard drill-down rel.overdue",
 ]
 
 
