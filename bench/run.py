@@ -367,8 +367,9 @@ def import_file(path: Path, rows: int) -> None:
         writer.writerow(["First Name", "Last Name", "Email", "Phone", "Company", "Title", "Tags"])
         for n in range(rows):
             first, last = rng.choice(generate.names.FIRST), rng.choice(generate.names.LAST)
+            email = f"{ascii_fold(first)}.{ascii_fold(last)}.import{n}@mail.bench.example"
             writer.writerow(
-                [first, last, f"{ascii_fold(first)}.{ascii_fold(last)}.import{n}@mail.bench.example",
+                [first, last, email,
                  f"+44 20 {n:08d}", rng.choice(generate.names.COMPANY_A) + " Imports",
                  rng.choice(generate.names.TITLES), rng.choice(generate.names.TAGS)]
             )  # fmt: skip
