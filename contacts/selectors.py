@@ -1,6 +1,6 @@
 """Reads of contacts, organizations, careers and facts, shared by pages and the API."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -140,7 +140,7 @@ LIST_FIELDS = ("id", "name", "kind", "domain", "website", "industry")
 
 @dataclass
 class OrganizationPage:
-    organizations: list[Organization]
+    organizations: Sequence[Organization]
     next_cursor: str | None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -113,7 +113,7 @@ class KeysetPagination(BasePagination):
     limit_query_param = "limit"
     invalid_cursor_message = "This page link is not valid; start again from the first page."
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Model]:
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list[Any]:
         self.request = request
         limit = self.limit_from(request)
         cursor = request.query_params.get(self.cursor_query_param)
@@ -193,8 +193,11 @@ class KeysetPagination(BasePagination):
         """Rows strictly after `values` in `ordering`: (a > x) or (a = x and b > y) or ..."""
         typed = []
         for name, value in zip(self._names(), values, strict=True):
+            model_field = model._meta.get_field(name)
+            if not isinstance(model_field, Field):
+                raise TypeError(f"{type(self).__name__} orders by a concrete field, not {name!r}.")
             try:
-                typed.append(model._meta.get_field(name).to_python(value))
+                typed.append(model_field.to_python(value))
             except (DjangoValidationError, TypeError, ValueError, OverflowError) as error:
                 raise self._invalid() from error
             if not cursor_value_comparable(typed[-1]):

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-WIDGET_CLASSES = {
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.CheckboxInput: "form-check-input",
     forms.CheckboxSelectMultiple: "form-check-input",
     forms.Select: "form-select",

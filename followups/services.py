@@ -3,6 +3,7 @@ suppressions, unsubscribes. Keyword-only, atomic, validated (CONTRIBUTING.md, "W
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -105,11 +106,12 @@ def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> Follow
     followup.completed_at = now
     followup.outcome = outcome
     followup.save(update_fields=["completed_at", "outcome", "updated_at"])
-    kind = {
+    kinds: dict[str, str] = {
         FollowUp.Kind.CALL: Interaction.Kind.CALL,
         FollowUp.Kind.EMAIL: Interaction.Kind.EMAIL,
         FollowUp.Kind.MEETING: Interaction.Kind.MEETING,
-    }.get(followup.kind, Interaction.Kind.NOTE)
+    }
+    kind = kinds.get(followup.kind, Interaction.Kind.NOTE)
     interaction_log(
         contact=followup.contact,
         kind=kind,
@@ -165,7 +167,7 @@ ON CONFLICT (idempotency_key) DO NOTHING
 def call_instead_plan(*, now: datetime, message_ids: Iterable[int] | None = None) -> int:
     """A "call instead" follow-up for every undeliverable obligation (a status update or closure
     notice that was suppressed, failed, bounced or complained) that has none yet."""
-    params = {
+    params: dict[str, Any] = {
         "now": now,
         "kinds": sorted(OBLIGATION_KINDS),
         "statuses": sorted(Message.UNDELIVERABLE_STATUSES),

@@ -57,7 +57,7 @@ class JobPage:
 def job_stalled_condition() -> Q:
     cutoff = timezone.now() - timedelta(days=STALL_DAYS)
     recent_move = StageChange.objects.filter(job_id=OuterRef("pk"), at__gte=cutoff)
-    return Q(status=Job.Status.OPEN, opened_at__lt=cutoff) & ~Exists(recent_move)
+    return Q(~Exists(recent_move), status=Job.Status.OPEN, opened_at__lt=cutoff)
 
 
 def job_queryset(filters: JobFilters | None = None) -> QuerySet[Job]:

@@ -7,6 +7,7 @@ statement) and the split suggestions (three queries): five queries whatever the 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -150,7 +151,7 @@ def _previews(ctx: Context, keys: list[str]) -> dict[str, list[dict]]:
     for key, rows in previews.items():
         source = SOURCES[FIGURES[key].source]
         column = FIGURES[key].order or source.order
-        rows.sort(key=lambda row, c=column: (row[c], row["key"]), reverse=source.descending)
+        rows.sort(key=itemgetter(column, "key"), reverse=source.descending)
     return previews
 
 
@@ -163,7 +164,8 @@ def overview_get(*, scope: Scope, period: Period, now: datetime | None = None) -
     split = values["pipeline.split"]
     split.total = len(fired)
     for suggestion in fired.values():
-        split.owners[suggestion.owner_id] = split.owners.get(suggestion.owner_id, 0) + 1
+        if suggestion.owner_id is not None:
+            split.owners[suggestion.owner_id] = (split.owners.get(suggestion.owner_id) or 0) + 1
     preview_keys = [key for card in CARDS for key in card.previews]
     return Overview(
         scope=scope,

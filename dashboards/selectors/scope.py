@@ -54,9 +54,9 @@ class Scope:
     @property
     def param(self) -> str:
         """The scope as one value: "team:<id>", "recruiter:<id>" or "everyone"."""
-        if self.kind == self.TEAM:
+        if self.kind == self.TEAM and self.team is not None:
             return f"team:{self.team.pk}"
-        if self.kind == self.RECRUITER:
+        if self.kind == self.RECRUITER and self.recruiter is not None:
             return f"recruiter:{self.recruiter.pk}"
         return self.EVERYONE
 

@@ -53,7 +53,7 @@ def contact_queryset(filters: ContactFilters) -> QuerySet[Contact]:
         unowned = ~Exists(Relationship.objects.filter(contact_id=OuterRef("pk")))
         queryset = queryset.filter(unowned)
     elif filters.owner:
-        queryset = queryset.filter(relationship__owner_id=filters.owner)
+        queryset = queryset.filter(relationship__owner_id=int(filters.owner))
     if filters.role:
         queryset = queryset.filter(roles__contains=[filters.role])
     if filters.tag:

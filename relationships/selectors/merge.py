@@ -34,7 +34,7 @@ def contact_exists(*, contact_id: int) -> bool:
     return Contact.objects.filter(pk=contact_id).exists()
 
 
-def _count(model: type, field: str) -> Coalesce:
+def _count(model: type[Fact | Interaction | Employment | Connection], field: str) -> Coalesce:
     rows = (
         model.objects.filter(**{field: OuterRef("pk")})
         .order_by()
