@@ -27,6 +27,10 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # A manager's Monday email of their team's overview (dashboards.digest); their profile's toggle.
+    manager_digest = models.BooleanField(
+        "Weekly team digest", default=True, help_text="A manager's Monday email of the overview."
+    )
 
     class Meta:
         constraints = [

@@ -30,3 +30,11 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+@transaction.atomic
+def user_manager_digest_set(*, user: User, enabled: bool) -> User:
+    """Opt in to (or out of) the manager's weekly digest email."""
+    user.manager_digest = enabled
+    user.save(update_fields=["manager_digest"])
+    return user

@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("relationships.api")),
     path("", include("jobs.api")),
     path("", include("followups.api")),
+    path("", include("dashboards.api")),
 ]

@@ -9,6 +9,7 @@ at import time.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("FOLLOWUPS_RELAY_SECONDS", default=5.0),
     },
     "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
+    # The managers' weekly digest (dashboards.digest): Monday 07:00, once per manager and week.
+    "dashboards.manager_digest_plan": {
+        "task": "dashboards.manager_digest_plan",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # Planner statements run over this many primary keys of their driving table at a time.

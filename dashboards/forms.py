@@ -46,3 +46,9 @@ class DashboardFilterForm(BootstrapForm):
             first_day=data.get("start"),
             last_day=data.get("end"),
         )
+
+
+class DigestSettingsForm(BootstrapForm):
+    manager_digest = forms.BooleanField(
+        label="Email me my team's overview every Monday morning", required=False
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("export.csv", views.overview_export, name="export"),
     path("trends/", views.trends, name="trends"),
+    path("digest/", views.digest_settings, name="digest-settings"),
     path("<str:key>/", views.figure_detail, name="figure"),
     path("<str:key>/export.csv", views.figure_export, name="figure-export"),
 ]

@@ -3,13 +3,16 @@ trends, and their CSV exports. Who sees which scope: dashboards.permissions."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.services import user_manager_digest_set
 from core.exports import csv_response
 from core.paging import keyset_page
 from dashboards import selectors
@@ -22,7 +25,7 @@ from dashboards.display import (
     trend_rows,
     value_text,
 )
-from dashboards.forms import DashboardFilterForm
+from dashboards.forms import DashboardFilterForm, DigestSettingsForm
 from dashboards.permissions import scope_choices, scope_resolve
 from dashboards.selectors import CARDS, Period, Scope
 
@@ -188,3 +191,23 @@ def trends(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    """A manager's choice of the weekly digest email (dashboards.digest), from the user menu."""
+    if not request.user.is_manager:
+        raise PermissionDenied("The weekly digest is for managers.")
+    form = DigestSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"manager_digest": request.user.manager_digest},
+    )
+    if request.method == "POST" and form.is_valid():
+        enabled = form.cleaned_data["manager_digest"]
+        user_manager_digest_set(user=request.user, enabled=enabled)
+        messages.success(
+            request,
+            "You will get the digest every Monday." if enabled else "No more weekly digest.",
+        )
+        return redirect("dashboards:digest-settings")
+    return render(request, "dashboards/digest_settings.html", {"form": form})

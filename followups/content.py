@@ -452,16 +452,17 @@ def _merge_values(message: Message, batch: _Batch, now: datetime) -> dict[str, s
             else job.client_name_for_candidates
         )
     words = {"company": company, "job": job.title if job else ""}
+    contact = message.contact
     values = {
-        "first_name": message.contact.first_name,
-        "full_name": message.contact.full_name,
+        "first_name": contact.first_name if contact else "",
+        "full_name": contact.full_name if contact else "",
         "job_title": words["job"],
         "company": company,
         "stage": candidacy.get_stage_display().lower() if candidacy else "",
         "recruiter_name": recruiter_name,
         "recruiter_signature": "\n".join(filter(None, [recruiter_name, owner.email])),
         "personal_note": message.personal_note,
-        "unsubscribe_url": unsubscribe_url(message.contact_id),
+        "unsubscribe_url": unsubscribe_url(message.contact_id) if contact else "",
     }
     if kind == MessageKind.STATUS_UPDATE and candidacy is not None:
         since = _date(candidacy.stage_entered_at)

@@ -229,6 +229,8 @@ class MessageKind(models.TextChoices):
     CLIENT_DIGEST = "client_digest", "Client digest"
     JOB_CLOSED = "job_closed", "Job closed (to the client)"
     INTRODUCTION = "introduction", "Introduction of a new recruiter"
+    # To a user, not a contact: written by the app that plans it (pre-rendered, `edited`).
+    MANAGER_DIGEST = "manager_digest", "Manager's weekly digest"
 
 
 # Promises to a person: when one cannot be delivered, the recruiter calls instead.
@@ -305,7 +307,10 @@ class Message(TimestampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages"
     )
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="messages")
+    # None for a message to a user of Rapport (the manager's digest): no timeline, no opt-out.
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     job = models.ForeignKey(
         Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )

@@ -147,11 +147,12 @@ def _not_sendable(message: Message, suppressed: set[str], now: datetime) -> tupl
         return Message.Status.CANCELLED, "the decision was undone"
     if message.kind == MessageKind.CLIENT_DIGEST and message.job and not message.job.is_active:
         return Message.Status.CANCELLED, f"the job is {message.job.get_status_display().lower()}"
-    if contact.do_not_contact:
+    if contact is not None and contact.do_not_contact:
         return Message.Status.SKIPPED, "do not contact"
     if not message.recipient:
         return Message.Status.SUPPRESSED, "no email address"
-    if contact.email_opt_out and message.kind in UNSUBSCRIBABLE_KINDS | OBLIGATION_KINDS:
+    opted_out = contact is not None and contact.email_opt_out
+    if opted_out and message.kind in UNSUBSCRIBABLE_KINDS | OBLIGATION_KINDS:
         return Message.Status.SUPPRESSED, "unsubscribed"
     if message.recipient.lower() in suppressed:
         return Message.Status.SUPPRESSED, "address suppressed"
@@ -462,6 +463,7 @@ def _timeline_write(sent: Sequence[tuple[Message, Rendered]], *, now: datetime) 
                 occurred_at=now,
             )
             for message, rendered in sent
+            if message.contact_id is not None  # a message to a user is no one's timeline
         ]
     )
 

@@ -51,7 +51,10 @@ class FollowUpSnoozeSerializer(serializers.Serializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+    # None for a message to a user (the manager's digest).
+    contact_name = serializers.CharField(
+        source="contact.full_name", read_only=True, allow_null=True
+    )
     kind = NamedChoiceField(read_only=True, choices=MessageKind.choices, enum_name="MessageKind")
     status = NamedChoiceField(
         read_only=True, choices=Message.Status.choices, enum_name="MessageStatus"

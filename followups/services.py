@@ -283,6 +283,36 @@ def message_introduction_schedule(
     return message
 
 
+@transaction.atomic
+def message_prerendered_schedule(
+    *,
+    kind: str,
+    owner: User,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    idempotency_key: str,
+    send_after: datetime,
+) -> tuple[Message, bool]:
+    """A message written by a higher app (the manager's digest: to a user, no contact), queued
+    as it is: `edited`, so the relay sends these words rather than a template's. Once per
+    `idempotency_key`; returns the message and whether it is new."""
+    return Message.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "kind": kind,
+            "owner": owner,
+            "recipient": recipient,
+            "subject": subject[:300],
+            "text": text,
+            "html": html,
+            "edited": True,
+            "send_after": send_after,
+        },
+    )
+
+
 # --- templates and policy ------------------------------------------------------------------------
 
 

@@ -56,7 +56,7 @@ def tracking_event_record(
     message = None
     if esp_message_id:
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("contact")
             .filter(esp_message_id=esp_message_id)
             .order_by("-sent_at", "-id")
@@ -78,7 +78,8 @@ def tracking_event_record(
     if message is None:
         return record
     if event.event_type == EventType.UNSUBSCRIBED:
-        contact_unsubscribe(contact=message.contact)
+        if message.contact is not None:  # a user's digest: the opt-out is on their profile
+            contact_unsubscribe(contact=message.contact)
         return record
     status = EVENT_STATUS.get(event.event_type)
     current = Message.PROGRESS.get(message.status)

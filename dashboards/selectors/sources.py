@@ -150,11 +150,13 @@ def _entries(ctx: Context) -> str:
 
 
 def _messages(ctx: Context) -> str:
+    # Messages to contacts: not the managers' digests (no contact).
     return f"""
     SELECT m.id::text AS key, m.id, m.owner_id, m.contact_id, m.job_id,
         NULL::bigint AS organization_id, m.kind, m.status, m.sent_at, m.recipient
     FROM followups_message m
-    WHERE m.sent_at >= %(sl_start)s AND m.sent_at < %(sl_end)s{ctx.owners("m.owner_id")}"""
+    WHERE m.sent_at >= %(sl_start)s AND m.sent_at < %(sl_end)s
+      AND m.contact_id IS NOT NULL{ctx.owners("m.owner_id")}"""
 
 
 def _suppressions(ctx: Context) -> str:
