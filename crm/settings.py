@@ -203,7 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.relay",
         "schedule": env.float("FOLLOWUPS_RELAY_SECONDS", default=5.0),
     },
-    "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
+    "followups.sweep": {
+        "task": "followups.sweep",
+        "schedule": env.float("FOLLOWUPS_SWEEP_SECONDS", default=60.0),
+    },
 }
 
 # Planner statements run over this many primary keys of their driving table at a time.
