@@ -394,7 +394,9 @@ def run(args) -> dict:
             if schedule and now - started >= schedule[0][0]:
                 _, kind = schedule.pop(0)
                 faults.append(strike(kind, services, redis, esp, conn, args, rng))
-                say(f"{now - started:6.1f} s: {kind} ({faults[-1].target}), {pending(conn):,} left")
+                fault = faults[-1]
+                left = pending(conn)
+                say(f"{now - started:6.1f} s: {fault.kind} ({fault.target}), {left:,} left")
             for service in [*services, beat]:
                 unexpected += service.supervise()
             if not schedule and pending(conn) == 0:
@@ -456,9 +458,11 @@ def strike(kind: str, services, redis: Service, esp: Service, conn, args, rng) -
 def tally(conn, esp_log: Path, faults: list[Fault], settings, args) -> dict:
     accepts: dict[str, list[float]] = defaultdict(list)
     for line in esp_log.read_text().splitlines():
-        if line:
-            moment, key = line.split()
-            accepts[key].append(float(moment))
+        if line.strip():
+            # A send without the header (none of the outbox's: an error email to ADMINS) has
+            # no key.
+            moment, _, key = line.partition(" ")
+            accepts[key.strip()].append(float(moment))
     rows = conn.execute(
         """
         SELECT m.id, m.idempotency_key, m.status,

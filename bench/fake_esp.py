@@ -3,8 +3,9 @@
 anymail's real Postmark backend talks to it (ANYMAIL_POSTMARK_API_URL), so building the JSON
 payload, HTTP with connection reuse and anymail's error mapping are all in what is measured. It
 answers each `POST /email` after a configurable latency, with a share of 429s (with Retry-After)
-and of 5xx (and only 503s for `--burst-seconds` after a SIGUSR1), and counts what it accepted by the message's idempotency header (X-Rapport-Message),
-so a run can prove every message was accepted exactly once.
+and of 5xx (and only 503s for `--burst-seconds` after a SIGUSR1), and counts what it accepted by
+the message's idempotency header (X-Rapport-Message), so a run can prove every message was
+accepted exactly once.
 
 In a process of its own (the bench runs it so that the workers' load is not in its figures):
 
