@@ -334,6 +334,7 @@ def run(args) -> dict:
             "FOLLOWUPS_RELAY_SECONDS": "2",
             "FOLLOWUPS_SWEEP_SECONDS": str(args.sweep_seconds),
             "FOLLOWUPS_RELAY_CONCURRENCY": str(args.in_flight),
+            "FOLLOWUPS_RELAY_BATCH": str(args.batch),
             "FOLLOWUPS_ESP_RATE": str(args.esp_rate),
             **backend_settings(f"http://127.0.0.1:{esp_ready.read_text()}/"),
         }
@@ -412,6 +413,7 @@ def run(args) -> dict:
         )
         figures["faults"] = dict(Counter(fault.kind for fault in faults))
         figures["unexpected_exits"] = unexpected
+        figures["starts"] = {service.name: service.starts for service in [*services, beat]}
         figures["unexpected_exit_logs"] = [
             log[-600:] for service in [*services, beat] for log in service.unexpected_exits
         ]
@@ -431,8 +433,11 @@ def run(args) -> dict:
 
 def strike(kind: str, services, redis: Service, esp: Service, conn, args, rng) -> Fault:
     at = time.time()
+    # A worker whose pool is up (one restarted a moment ago may still be starting).
+    running = [s for s in services if s.alive() and s.children()]
+    running = running or [s for s in services if s.alive()]
     if kind == "child":
-        service = rng.choice([s for s in services if s.alive()])
+        service = rng.choice(running)
         children = service.children()
         if children:
             victim = rng.choice(children)
@@ -440,7 +445,7 @@ def strike(kind: str, services, redis: Service, esp: Service, conn, args, rng) -
             return Fault(kind, at, f"{service.name} child {victim.pid}")
         kind = "main"
     if kind == "main":
-        service = rng.choice([s for s in services if s.alive()])
+        service = rng.choice(running)
         service.kill()
         service.start()  # the supervisor brings it back
         return Fault(kind, at, service.name)
@@ -497,11 +502,18 @@ def tally(conn, esp_log: Path, faults: list[Fault], settings, args) -> dict:
         else:
             per_fault[fault] += extra
     record_every, concurrency = settings.FOLLOWUPS_RELAY_RECORD_EVERY, args.concurrency
+    # The relay's statement (followups/relay.py): a process that dies between sending a chunk
+    # and recording it leaves at most that chunk (RECORD_EVERY messages; the sends in flight are
+    # part of it) to be sent again. A worker's main process takes its `concurrency` processes
+    # with it; a PostgreSQL termination fails every process's recording. Redis matters only
+    # under the ESP rate limit (it lives in Redis): a send that cannot take its turn fails the
+    # batch, and the chunk's accepted sends go unrecorded.
+    every_process = record_every * concurrency * args.workers
     bounds = {
         "child": record_every,
         "main": record_every * concurrency,
-        "postgres": record_every * concurrency * args.workers,
-        "redis": 0,
+        "postgres": every_process,
+        "redis": every_process if args.esp_rate > 0 else 0,
         "esp": 0,
     }
     by_kind: dict[str, dict] = {}
@@ -560,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     add("--workers", type=int, default=2)
     add("--concurrency", type=int, default=2, help="processes per worker")
     add("--in-flight", type=int, default=16, help="sends in flight per worker process")
+    add("--batch", type=int, default=500, help="FOLLOWUPS_RELAY_BATCH: messages a task claims")
     add("--latency", type=float, default=0.02)
     add("--share-429", type=float, default=0.02)
     add("--share-5xx", type=float, default=0.005)

@@ -95,7 +95,12 @@ def _handler(behaviour: Behaviour, ledger: Ledger, chance: random.Random):
             return
 
         def do_POST(self):  # noqa: N802 - the base class's name
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length or not body:
+                # The client died mid-request (a killed worker): nothing to send, nobody to answer.
+                self.close_connection = True
+                return
             with ledger.lock:
                 ledger.requests += 1
                 number = ledger.requests

@@ -53,3 +53,34 @@ def test_chaos_loses_nothing_and_resends_nothing_recorded(tmp_path):
     assert figures["call_instead_missing"] == 0
     assert figures["call_instead_doubled"] == 0
     assert figures["unexpected_exits"] == 0, figures["unexpected_exit_logs"]
+
+
+def test_redis_down_past_the_first_retry_leaves_the_workers_running(tmp_path):
+    """Redis stopped for longer than the worker's first reconnection attempt (2 s) and started
+    again, empty: each worker reconnects as the same process (kombu restores its unacknowledged
+    tasks), beat's next kick finds the rest, and all of it leaves once."""
+    output = tmp_path / "chaos.json"
+    database = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") + "_chaosredis"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+    result = run(
+        [
+            sys.executable, "-m", "bench.chaos", "--count", "400", "--database", database,
+            "--child-kills", "0", "--main-kills", "0", "--redis-restarts", "1",
+            "--redis-down", "5", "--pg-terminations", "0", "--esp-bursts", "0",
+            "--batch", "50", "--latency", "0.05", "--first-fault", "1", "--lease", "10",
+            "--sweep-seconds", "3",
+            "--settle", "60", "--timeout", "120", "--output", str(output),
+        ],
+        cwd=BASE_DIR, env=env, timeout=300,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads(output.read_text())
+    assert figures["faults"] == {"redis": 1}
+    assert figures["unexpected_exits"] == 0, figures["unexpected_exit_logs"]
+    assert figures["starts"] == {"worker0": 1, "worker1": 1, "beat": 1}
+    assert figures["states"] == {"sent": 396, "suppressed": 4}
+    assert figures["lost"] == 0
+    assert figures["sends_per_key"] == {"1": 396}
+    assert figures["last_fault_to_empty_outbox_seconds"] is not None
