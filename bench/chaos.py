@@ -491,16 +491,17 @@ def tally(conn, esp_log: Path, faults: list[Fault], settings, args) -> dict:
         if recorded is not None:
             after_recording += sum(1 for moment in accepts.get(key, []) if moment > recorded)
     duplicates = {key: len(times) - 1 for key, times in accepts.items() if len(times) > 1}
-    # Each duplicate to the first fault after its first send: the one that kept it unrecorded.
+    # Each duplicate to the fault nearest its first send, the one that kept its chunk
+    # unrecorded: a kill strikes after the chunk's sends, a PostgreSQL termination during them
+    # (the chunk goes on sending, its record fails). Faults are seconds apart, a chunk is not.
     per_fault: Counter = Counter()
     unattributed = 0
     for key, extra in duplicates.items():
         first = min(accepts[key])
-        fault = next((n for n, f in enumerate(faults) if f.at >= first), None)
-        if fault is None:
-            unattributed += extra
+        if faults:
+            per_fault[min(range(len(faults)), key=lambda n: abs(faults[n].at - first))] += extra
         else:
-            per_fault[fault] += extra
+            unattributed += extra
     record_every, concurrency = settings.FOLLOWUPS_RELAY_RECORD_EVERY, args.concurrency
     # The relay's statement (followups/relay.py): a process that dies between sending a chunk
     # and recording it leaves at most that chunk (RECORD_EVERY messages; the sends in flight are
