@@ -19,13 +19,14 @@ DEPLOY_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=rapport.example.com \
 	SECRET_KEY=deploy-check-$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
 	EMAIL_BACKEND=anymail.backends.test.EmailBackend
 
-.PHONY: run test bench lint install lock upgrade browser services-up services-down clean help
+.PHONY: run test bench chaos lint install lock upgrade browser services-up services-down clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    start Rapport (web, worker, beat) with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   lint, migration and deploy checks, then every test"
 	@echo "make bench  generate a million contacts and measure (BENCH_ARGS=\"--scale 0.1\" for less)"
+	@echo "make chaos  relay 10,000 messages while workers, Redis and PostgreSQL fail (CHAOS_ARGS=...)"
 	@echo "make services-up / services-down   start or stop the embedded PostgreSQL and Redis"
 	@echo "make lock   update uv.lock after a change to pyproject.toml (make upgrade: newest releases)"
 	@echo "make clean  remove .venv and .devdata (all local data)"
@@ -90,6 +91,10 @@ test: install browser lint
 # Generates the dataset into its own database (rapport_bench) and measures over HTTP.
 bench: install
 	@$(WITH_SERVICES) $(PY) -m bench.run $(BENCH_ARGS)
+
+# Relays due messages through workers and beat while faults strike; its own database and Redis.
+chaos: install
+	@$(WITH_SERVICES) $(PY) -m bench.chaos $(CHAOS_ARGS)
 
 services-up: install
 	$(PY) -m devtools.services up

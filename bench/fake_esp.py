@@ -3,8 +3,9 @@
 anymail's real Postmark backend talks to it (ANYMAIL_POSTMARK_API_URL), so building the JSON
 payload, HTTP with connection reuse and anymail's error mapping are all in what is measured. It
 answers each `POST /email` after a configurable latency, with a share of 429s (with Retry-After)
-and of 5xx, and counts what it accepted by the message's idempotency header (X-Rapport-Message),
-so a run can prove every message was accepted exactly once.
+and of 5xx (and only 503s for `--burst-seconds` after a SIGUSR1), and counts what it accepted by
+the message's idempotency header (X-Rapport-Message), so a run can prove every message was
+accepted exactly once.
 
 In a process of its own (the bench runs it so that the workers' load is not in its figures):
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import threading
 import time
 import uuid
@@ -44,6 +46,9 @@ class Behaviour:
     # shares apply; and request number -> seconds to hold that request before answering.
     script: tuple[int, ...] = ()
     stall: dict[int, float] = field(default_factory=dict)
+    # Every request answers 503 until this time.time() (a burst: SIGUSR1 starts one, see main).
+    burst_until: float = 0.0
+    burst_seconds: float = 2.0
 
 
 @dataclass
@@ -90,7 +95,12 @@ def _handler(behaviour: Behaviour, ledger: Ledger, chance: random.Random):
             return
 
         def do_POST(self):  # noqa: N802 - the base class's name
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length or not body:
+                # The client died mid-request (a killed worker): nothing to send, nobody to answer.
+                self.close_connection = True
+                return
             with ledger.lock:
                 ledger.requests += 1
                 number = ledger.requests
@@ -101,7 +111,9 @@ def _handler(behaviour: Behaviour, ledger: Ledger, chance: random.Random):
             payload = json.loads(body or b"{}")
             with chance_lock:
                 roll = chance.random()
-            if number <= len(behaviour.script):
+            if time.time() < behaviour.burst_until:
+                answer = 503
+            elif number <= len(behaviour.script):
                 answer = behaviour.script[number - 1]
             elif roll < behaviour.share_429:
                 answer = 429
@@ -214,6 +226,9 @@ def main() -> None:
     parser.add_argument("--log", type=Path, required=True)
     parser.add_argument("--ready", type=Path, required=True)
     parser.add_argument("--seconds", type=float, default=3600, help="stop after this long")
+    parser.add_argument(
+        "--burst-seconds", type=float, default=2.0, help="SIGUSR1: answer 503 for this long"
+    )
     args = parser.parse_args()
     behaviour = Behaviour(
         latency=args.latency,
@@ -221,7 +236,13 @@ def main() -> None:
         share_5xx=args.share_5xx,
         retry_after=args.retry_after,
         seed=args.seed,
+        burst_seconds=args.burst_seconds,
     )
+
+    def burst(signum, frame) -> None:
+        behaviour.burst_until = time.time() + behaviour.burst_seconds
+
+    signal.signal(signal.SIGUSR1, burst)
     args.log.write_text("")
     esp = FakeEsp(behaviour, log_path=args.log, port=args.port)
     with esp:

@@ -204,7 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.relay",
         "schedule": env.float("FOLLOWUPS_RELAY_SECONDS", default=5.0),
     },
-    "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
+    "followups.sweep": {
+        "task": "followups.sweep",
+        "schedule": env.float("FOLLOWUPS_SWEEP_SECONDS", default=60.0),
+    },
     # The managers' weekly digest (dashboards.digest): Monday 07:00, once per manager and week.
     "dashboards.manager_digest_plan": {
         "task": "dashboards.manager_digest_plan",
