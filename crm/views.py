@@ -43,9 +43,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             logger.warning("healthz: %s is unavailable: %s", check.name, check.error)
     body = {
         "status": "ok" if healthy else "unavailable",
-        "checks": {
-            check.name: {"status": "ok" if check.ok else "unavailable"} for check in checks
-        },
+        "checks": {check.name: {"status": "ok" if check.ok else "unavailable"} for check in checks},
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -47,9 +47,7 @@ def test_healthz_all_up_returns_200_without_login(client, db):
     }
 
 
-def test_healthz_redis_stopped_reports_redis_down(
-    client, db, settings, throwaway_redis, caplog
-):
+def test_healthz_redis_stopped_reports_redis_down(client, db, settings, throwaway_redis, caplog):
     server, url = throwaway_redis
     settings.REDIS_URL = url
     assert client.get("/healthz").status_code == 200
