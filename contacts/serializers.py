@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from contacts.models import Contact, Employment, Fact, Organization
-from core.api_support import NamedChoiceField
+from core.api_support import BlankAsNullURLField, NamedChoiceField
 
 # --- shared --------------------------------------------------------------------------------------
 
@@ -43,6 +43,7 @@ class ContactSummarySerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(read_only=True, **ORGANIZATION_KIND)
+    website = BlankAsNullURLField()
 
     class Meta:
         model = Organization

@@ -256,6 +256,19 @@ class NamedChoiceField(serializers.ChoiceField):
         super().__init__(**kwargs)
 
 
+class BlankAsNullURLField(serializers.URLField):
+    """A read-only URL from a model's blank-able URL or text column: null when blank, so that the
+    answer is what the schema says (a URI, or null), never an empty string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return str(value) if value else None
+
+
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
     target_class = NamedChoiceField
 

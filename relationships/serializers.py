@@ -14,7 +14,7 @@ from contacts.serializers import (
     FactSerializer,
     UserSummarySerializer,
 )
-from core.api_support import NamedChoiceField
+from core.api_support import BlankAsNullURLField, NamedChoiceField
 from relationships.models import Connection, Handoff, Interaction, Relationship
 
 
@@ -70,6 +70,7 @@ class ContactListItemSerializer(ContactFieldsSerializer):
 
 
 class ContactDetailSerializer(ContactListItemSerializer):
+    linkedin_url = BlankAsNullURLField()
     career = EmploymentSerializer(many=True, read_only=True)
     pinned_facts = FactSerializer(many=True, read_only=True)
 

@@ -6,7 +6,7 @@ import pytest
 
 from contacts.models import Contact
 from relationships.services import relationship_create
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,14 @@ def test_a_very_long_name_through_the_api_is_a_400_on_the_field(rosa_api, ana):
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["first_name"]
+
+
+def test_a_blank_linkedin_url_and_website_are_null_in_the_api(rosa_api, ana):
+    organization = OrganizationFactory(website="")
+    ana.organization = organization
+    ana.save()
+
+    contact = rosa_api.get(f"/api/v1/contacts/{ana.pk}/").json()
+    org = rosa_api.get(f"/api/v1/organizations/{organization.pk}/").json()
+
+    assert (contact["linkedin_url"], org["website"]) == (None, None)
