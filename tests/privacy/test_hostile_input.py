@@ -5,6 +5,7 @@ import json
 import pytest
 
 from contacts.models import Contact
+from contacts.services import fact_create
 from relationships.services import relationship_create
 from tests.factories import ContactFactory, OrganizationFactory
 
@@ -86,3 +87,25 @@ def test_a_blank_linkedin_url_and_website_are_null_in_the_api(rosa_api, ana):
     org = rosa_api.get(f"/api/v1/organizations/{organization.pk}/").json()
 
     assert (contact["linkedin_url"], org["website"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("get", "/api/v1/contacts/?tier=", None, "tier"),
+        ("post", "/api/v1/organizations/", {"name": 0}, "name"),
+        ("post", "/api/v1/organizations/", {"name": True}, "name"),
+        ("patch", "FACT", {"pinned": "yes"}, "pinned"),
+    ],
+)
+def test_input_of_the_wrong_type_is_a_400_in_the_api_error_shape(
+    rosa_api, ana, method, url, body, field
+):
+    if url == "FACT":
+        url = f"/api/v1/facts/{fact_create(contact=ana, text='Climbs').pk}/"
+
+    response = getattr(rosa_api, method)(url, body, format="json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], list(error["fields"])) == ("invalid", [field])
