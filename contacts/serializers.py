@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from contacts.models import Contact, Employment, Fact, Organization
-from core.api_support import NamedChoiceField
+from core.api_support import BlankAsNullURLField, NamedChoiceField, StrictSerializer
 
 # --- shared --------------------------------------------------------------------------------------
 
@@ -43,6 +43,7 @@ class ContactSummarySerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(read_only=True, **ORGANIZATION_KIND)
+    website = BlankAsNullURLField()
 
     class Meta:
         model = Organization
@@ -60,7 +61,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganizationInputSerializer(serializers.Serializer):
+class OrganizationInputSerializer(StrictSerializer):
     """Create (name required) or change (send only what changes) an organization."""
 
     name = serializers.CharField(max_length=200)
@@ -174,7 +175,7 @@ class FactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FactUpdateSerializer(serializers.Serializer):
+class FactUpdateSerializer(StrictSerializer):
     text = serializers.CharField()
     category = serializers.ChoiceField(choices=Fact.Category.choices, required=False)
     learned_on = serializers.DateField(required=False)

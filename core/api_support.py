@@ -247,6 +247,41 @@ def page_response(results: list) -> Response:
     return Response({"next": None, "results": results})
 
 
+# --- strict input --------------------------------------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that takes JSON's types as the schema states them: a string field
+    refuses a number, a boolean field a string (DRF would take 0 as "0" and "true" as true),
+    and in a query string an empty value of a choice is an error, not "not given"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        errors: dict[str, list[str]] = {}
+        from_query = hasattr(data, "getlist")
+        for name, field in self.fields.items():
+            if field.read_only or not hasattr(data, "get") or name not in data:
+                continue
+            value = data.get(name)
+            if from_query:
+                blank_choice = isinstance(field, serializers.ChoiceField) and not getattr(
+                    field, "allow_blank", False
+                )
+                if value == "" and blank_choice:
+                    errors[name] = [f"Choose one of: {', '.join(map(str, field.choices))}."]
+            elif value is not None:
+                if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+                    errors[name] = ["Must be true or false."]
+                elif (
+                    isinstance(field, serializers.CharField)
+                    and not isinstance(field, serializers.ChoiceField)
+                    and not isinstance(value, str)
+                ):
+                    errors[name] = ["Must be a string."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 # --- schema --------------------------------------------------------------------------------------
 
 
@@ -257,6 +292,19 @@ class NamedChoiceField(serializers.ChoiceField):
     def __init__(self, *, enum_name: str, **kwargs: Any) -> None:
         self.enum_name = enum_name
         super().__init__(**kwargs)
+
+
+class BlankAsNullURLField(serializers.URLField):
+    """A read-only URL from a model's blank-able URL or text column: null when blank, so that the
+    answer is what the schema says (a URI, or null), never an empty string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return str(value) if value else None
 
 
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crm.middleware.LoginRequiredMiddleware",
@@ -109,6 +110,16 @@ if PRODUCTION:
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 if QUERY_COUNT_HEADER:
     MIDDLEWARE.insert(0, "crm.middleware.QueryCountMiddleware")
+
+# Request bodies: a form or JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 400 before any view
+# reads it; an upload over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, not to memory.
+# A CSV import from the web is refused over CONTACT_IMPORT_MAX_BYTES or CONTACT_IMPORT_MAX_ROWS
+# contacts (bigger files: `manage.py import_contacts`).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+CONTACT_IMPORT_MAX_ROWS = env.int("CONTACT_IMPORT_MAX_ROWS", default=50_000)
 
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
@@ -213,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.manager_digest_plan",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Uploaded CSVs never imported are let go after a day (contacts.importing.staging).
+    "contacts.import_files_expire": {"task": "contacts.import_files_expire", "schedule": 3600.0},
 }
 
 # Planner statements run over this many primary keys of their driving table at a time.

@@ -5,6 +5,7 @@ overrides of it.
 What a user may see is enforced in the queryset (followups.selectors: their own, or everyone's
 for managers and admins); what they may change, by the services."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -174,13 +175,22 @@ class MessageViewSet(ApiViewSet):
         return Response(MessageSerializer(message).data)
 
 
+class SingleObjectSchema(AutoSchema):
+    """The schema of a viewset whose `list` answers one object (drf-spectacular assumes a list)."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 @extend_schema(tags=["policy"])
 class PolicyViewSet(ApiViewSet):
     """The agency's follow-through policy: everyone reads it, admins change it."""
 
+    schema = SingleObjectSchema()
     serializer_class = PolicySerializer
     pagination_class = None
 
+    @extend_schema(responses=PolicySerializer)
     def list(self, request: Request) -> Response:
         return Response(PolicySerializer(Policy.current()).data)
 
@@ -208,6 +218,10 @@ class JobPolicyViewSet(ApiViewSet):
             return selectors.policy_job_get(job_id=int(job_id))
         except (ValueError, Job.DoesNotExist) as error:
             raise exceptions.NotFound(f"There is no job number {job_id}.") from error
+
+    def get_object(self) -> Job:
+        """The job (for DRF's OPTIONS, which asks for the object to check the PUT permission)."""
+        return self._job(self.kwargs[self.lookup_url_kwarg])
 
     def retrieve(self, request: Request, job_id: str) -> Response:
         override = selectors.job_policy_get(job=self._job(job_id))

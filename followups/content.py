@@ -4,7 +4,11 @@ Messages are rendered when they leave (the relay) and on demand for a preview, s
 the truth as of sending, and planning 100,000 rows stays one INSERT ... SELECT.
 """
 
+import base64
 import functools
+import hashlib
+import hmac
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +26,9 @@ from jobs.models import Candidacy, Job
 from relationships.models import Handoff, Relationship
 
 UNSUBSCRIBE_SALT = "followups.unsubscribe"
+# An unsubscribe link works this long after the message was sent (mail is read late, and kept).
+UNSUBSCRIBE_VALIDITY = timedelta(days=400)
+_TOKEN_PREFIX = "u1."  # noqa: S105 - a format marker, not a secret
 
 # The words of each kind of message, as the recruiter would write them: the recipient's name, the
 # job and company as they may see them, what happened, what happens next and when they hear
@@ -277,13 +284,43 @@ def templates_current() -> dict[str, dict[str, str]]:
     return words
 
 
+def _unsubscribe_hash(purpose: bytes, data: bytes) -> bytes:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, b"followups.unsubscribe." + purpose + b":" + data, hashlib.sha256).digest()
+
+
+def _unsubscribe_mask(nonce: bytes) -> int:
+    return int.from_bytes(_unsubscribe_hash(b"mask", nonce)[:8], "big")
+
+
 def unsubscribe_token(contact_id: int) -> str:
-    return signing.dumps({"c": contact_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """A signed, dated token that names the contact without showing its id: the id is XORed
+    with a keyed hash of a nonce (itself a keyed hash of the id and the second, so without
+    SECRET_KEY the token reveals nothing, and the same contact's tokens differ from one second
+    to the next), and the signature's timestamp makes it expire after UNSUBSCRIBE_VALIDITY. No
+    database row needed: the relay makes one for every message it sends."""
+    second = int(time.time())
+    nonce = _unsubscribe_hash(b"nonce", f"{contact_id}:{second}".encode())[:8]
+    masked = (contact_id ^ _unsubscribe_mask(nonce)).to_bytes(8, "big")
+    value = _TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + masked).decode().rstrip("=")
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(value)
 
 
 def unsubscribe_contact_id(token: str) -> int:
-    """The contact a token was made for; raises signing.BadSignature when forged."""
-    return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["c"])
+    """The contact a token was made for; raises signing.BadSignature when forged and
+    signing.SignatureExpired (a BadSignature) when older than UNSUBSCRIBE_VALIDITY. The first
+    tokens (`signing.dumps({"c": id})`, same salt and signer) keep working until they expire."""
+    signer = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
+    value = signer.unsign(token, max_age=UNSUBSCRIBE_VALIDITY)
+    if not value.startswith(_TOKEN_PREFIX):
+        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_VALIDITY)["c"])
+    try:
+        raw = base64.urlsafe_b64decode(value[len(_TOKEN_PREFIX) :] + "==")
+    except ValueError as error:
+        raise signing.BadSignature("Malformed unsubscribe token.") from error
+    if len(raw) != 16:
+        raise signing.BadSignature("Malformed unsubscribe token.")
+    return int.from_bytes(raw[8:], "big") ^ _unsubscribe_mask(raw[:8])
 
 
 @functools.cache

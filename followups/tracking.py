@@ -87,9 +87,9 @@ def tracking_event_record(
         return record
     Message.objects.filter(pk=message.pk).update(status=status, updated_at=now)
     if status in SUPPRESS:
-        suppression_add(
-            email=event.recipient or message.recipient, reason=SUPPRESS[status], message=message
-        )
+        # Only ever the message's own recipient: the event's address is whatever the payload
+        # says, and a bounce naming someone else must not stop mail to them.
+        suppression_add(email=message.recipient, reason=SUPPRESS[status], message=message)
         call_instead_plan(now=now, message_ids=[message.pk])
     return record
 

@@ -4,12 +4,13 @@ No login (an ESP cannot log in), but never unauthenticated: anymail checks the b
 ANYMAIL["WEBHOOK_SECRET"], and without a secret configured every call is refused here (anymail
 itself would only warn and accept)."""
 
+import json
 from functools import wraps
 
 from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseForbidden
+from django.http import HttpResponseBadRequest, HttpResponseForbidden
 from django.urls import URLPattern, path
 
 app_name = "webhooks"
@@ -20,7 +21,11 @@ def secret_required(view):
     def guarded(request, *args, **kwargs):
         if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
             return HttpResponseForbidden("Webhooks are off: ANYMAIL_WEBHOOK_SECRET is not set.")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            # anymail parses the body itself and lets a malformed one escape as a 500.
+            return HttpResponseBadRequest("The webhook body is not valid JSON.")
 
     return login_not_required(guarded)
 

@@ -14,7 +14,7 @@ from contacts.serializers import (
     FactSerializer,
     UserSummarySerializer,
 )
-from core.api_support import NamedChoiceField
+from core.api_support import BlankAsNullURLField, NamedChoiceField, StrictSerializer
 from relationships.models import Connection, Handoff, Interaction, Relationship
 
 
@@ -70,6 +70,7 @@ class ContactListItemSerializer(ContactFieldsSerializer):
 
 
 class ContactDetailSerializer(ContactListItemSerializer):
+    linkedin_url = BlankAsNullURLField()
     career = EmploymentSerializer(many=True, read_only=True)
     pinned_facts = FactSerializer(many=True, read_only=True)
 
@@ -87,7 +88,7 @@ class ContactDetailSerializer(ContactListItemSerializer):
         read_only_fields = fields
 
 
-class ContactListQuerySerializer(serializers.Serializer):
+class ContactListQuerySerializer(StrictSerializer):
     owner = serializers.CharField(
         required=False,
         help_text='A user id, "me" for your own contacts or "none" for contacts nobody owns.',

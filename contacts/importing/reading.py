@@ -95,6 +95,10 @@ _ROLE_HINT = ", ".join(role.value for role in Contact.Role)
 _SPLIT = re.compile(r"[;,]")
 _SPLIT_EMAILS = re.compile(r"[;,\s]+")
 _url_validate = URLValidator()
+UNCLOSED_QUOTE_ISSUE = (
+    'Runs over several lines: a quote (") is probably not closed, so the rows after it were '
+    "read into this one. Close the quote or remove it."
+)
 
 
 class ImportFileError(Exception):
@@ -323,6 +327,15 @@ class RowReader:
                     f"Has {len(cells)} cells but the header has {len(self.headers)} columns.",
                 )
             )
+        # Every field a column can feed is one line: a mapped cell with a line break is an
+        # unbalanced quote that swallowed the rows under it, not one person.
+        if any(
+            "\n" in cells[index] or "\r" in cells[index]
+            for indexes in self.columns.values()
+            for index in indexes
+            if index < len(cells)
+        ):
+            return row, [RowIssue(line, "", UNCLOSED_QUOTE_ISSUE)]
         for target, indexes in self.columns.items():
             for index in indexes:
                 value = cells[index].strip() if index < len(cells) else ""

@@ -1,9 +1,13 @@
 """Keeping an uploaded CSV between its preview and the confirmed import (ContactImport)."""
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
+from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from contacts.importing.reading import (
@@ -17,6 +21,15 @@ from contacts.importing.writing import ImportResult
 from contacts.models import ContactImport
 
 FILE_NAME_MAX = 255
+# An upload not imported is let go after this long (crm's beat runs contacts.import_files_expire).
+FILE_KEEP = timedelta(days=1)
+
+
+def rows_over_limit_error(limit: int) -> str:
+    return (
+        f"The file has more than {limit:,} contacts; the limit here is {limit:,}. Split it, or "
+        "ask an admin to run `manage.py import_contacts` with it."
+    )
 
 
 @transaction.atomic
@@ -34,6 +47,9 @@ def contact_import_stage(
         table = table_read(text)
         if not table.has_rows():
             raise ImportFileError(NO_ROWS_ERROR)
+        limit = settings.CONTACT_IMPORT_MAX_ROWS
+        if next(islice(table.rows(), limit, None), None) is not None:
+            raise ImportFileError(rows_over_limit_error(limit))
     except ImportFileError as error:
         raise ValidationError({"file": error.message}) from error
     contact_import = ContactImport(
@@ -77,3 +93,14 @@ def contact_import_record(*, contact_import: ContactImport, result: ImportResult
     contact_import.full_clean()
     contact_import.save()
     return contact_import
+
+
+def contact_import_files_expire(*, now: datetime | None = None) -> int:
+    """Let go of the files uploaded more than a day ago and never imported (their reports stay):
+    how many. An imported file is let go at once (contact_import_record)."""
+    now = now or timezone.now()
+    return (
+        ContactImport.objects.filter(updated_at__lt=now - FILE_KEEP)
+        .exclude(content="")
+        .update(content="", updated_at=now)
+    )

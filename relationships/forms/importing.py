@@ -3,20 +3,20 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from contacts.importing import TARGETS
 from contacts.models import ContactImport
 from core.forms import BootstrapForm
 
-# A web import runs inside the request; bigger files go through `manage.py import_contacts`.
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 NOT_IMPORTED = "— not imported —"
 
 
 class ImportUploadForm(BootstrapForm):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8 or UTF-16, comma, semicolon or tab separated, up to 10 MB. "
+        help_text="UTF-8 or UTF-16, comma, semicolon or tab separated, up to "
+        f"{settings.CONTACT_IMPORT_MAX_BYTES // 1024 // 1024} MB. "
         "LinkedIn's Connections.csv works as exported.",
     )
     on_duplicate = forms.ChoiceField(
@@ -27,9 +27,12 @@ class ImportUploadForm(BootstrapForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > UPLOAD_MAX_BYTES:
+        # A web import runs inside the request; bigger files go through the command.
+        limit = settings.CONTACT_IMPORT_MAX_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit here is 10 MB. "
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit here is "
+                f"{limit // 1024 // 1024} MB. "
                 "Split it, or ask an admin to run `manage.py import_contacts` with it."
             )
         return upload

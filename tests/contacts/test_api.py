@@ -23,7 +23,7 @@ def organization_json(organization: Organization, **changes) -> dict:
         "name": organization.name,
         "kind": organization.kind,
         "domain": organization.domain,
-        "website": organization.website,
+        "website": organization.website or None,
         "industry": organization.industry,
         "notes": organization.notes,
         "created_at": NOV_1_JSON,

@@ -124,3 +124,22 @@ def test_webhook_without_a_configured_secret_is_refused(client, settings, sent_u
 
     assert response.status_code == 403
     assert TrackingEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [b"not json", b"\xff\xfe\x00", b'{"RecordType": '])
+def test_a_body_that_is_not_json_is_a_400_and_changes_nothing(client, sent_update, body):
+    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
+
+    response = client.post(URL, body, content_type="application/json", HTTP_AUTHORIZATION=auth)
+
+    assert response.status_code == 400
+    assert TrackingEvent.objects.count() == 0
+
+
+def test_a_bounce_naming_another_address_suppresses_only_the_message_recipient(client, sent_update):
+    payload = {**_bounce(sent_update), "Email": "bystander@example.com"}
+
+    response = _post(client, payload)
+
+    assert response.status_code == 200
+    assert list(Suppression.objects.values_list("email", flat=True)) == [sent_update.recipient]

@@ -240,7 +240,7 @@ def test_contact_create_onboards_contact_with_relationship(rosa_api, recruiter):
         "emails": ["ana@acme.example"],
         "phones": ["+44 20 7946 0958"],
         "tags": ["vip"],
-        "linkedin_url": "",
+        "linkedin_url": None,
         "source": "",
         "was_candidate": False,
         "career": [
