@@ -42,6 +42,7 @@ class FollowUp(TimestampedModel):
         CALL_INSTEAD = "call_instead", "Call instead of an undeliverable email"
         CHASE_CLIENT = "chase_client", "Chase the client for a decision"
         HANDOFF = "handoff", "Handoff"
+        REPLY_OWED = "reply_owed", "A reply is owed"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
@@ -131,6 +132,10 @@ class Policy(models.Model):
     )
     max_attempts = models.PositiveSmallIntegerField(
         default=5, help_text="Send attempts before a message fails into a call."
+    )
+    reply_target_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="Business hours (weekdays) within which a contact's reply is answered.",
     )
     daily_touch_budget = models.PositiveSmallIntegerField(
         default=25,
@@ -455,3 +460,64 @@ class HandedOffWork(models.Model):
 
     def __str__(self) -> str:
         return f"Work moved by handoff {self.handoff_id}"
+
+
+class InboundReply(models.Model):
+    """One email a person sent back, from the ESP's inbound webhook, kept once (by the ESP's
+    event id, else its Message-ID): docs/architecture.md, "Replies"."""
+
+    class MatchedBy(models.TextChoices):
+        TOKEN = "token", "Reply-To token"
+        THREAD = "thread", "In-Reply-To / References"
+        SENDER = "sender", "Sender's address"
+        HAND = "hand", "Assigned by hand"
+
+    event_key = models.CharField(max_length=300, unique=True)
+    esp_name = models.CharField(max_length=32)
+    message_id_header = models.CharField(max_length=300, blank=True)
+    from_email = models.CharField(max_length=254, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    recipients = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    reply_text = models.TextField(blank=True, help_text="The new text, quoted history removed.")
+    text = models.TextField(blank=True, help_text="The full plain text, quoted history included.")
+    html = models.TextField(blank=True, help_text="Sanitised with nh3 before it is stored.")
+    attachments = models.JSONField(default=list, blank=True)
+    is_auto = models.BooleanField(
+        default=False, help_text="An auto-reply: recorded, starts no clock, never suppresses."
+    )
+    received_at = models.DateTimeField()
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_replies"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    matched_by = models.CharField(max_length=8, choices=MatchedBy.choices, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interaction = models.ForeignKey(
+        "relationships.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "inbound replies"
+        indexes = [
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(contact__isnull=True),
+                name="followups_inbound_unmatched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply from {self.from_email}: {self.subject}"
