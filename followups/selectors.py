@@ -1,6 +1,6 @@
 """Reads of follow-through shared by the pages and the API; each a constant number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, JobPolicy, Message, MessageTemplate, PlannerRun, Policy
+from followups.models import (
+    FollowUp,
+    InboundReply,
+    JobPolicy,
+    Message,
+    MessageTemplate,
+    PlannerRun,
+    Policy,
+)
 from followups.rendering import Rendered
 from jobs.models import Job
 
@@ -33,10 +41,13 @@ class Agenda:
     overdue: list[FollowUp]
     today: list[FollowUp]
     upcoming: list[FollowUp]
+    # Answers owed to people who wrote back, soonest due first: shown above everything else.
+    replies_owed: list[FollowUp] = field(default_factory=list)
 
 
 def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
-    """The user's open follow-ups: overdue (due before now), later today, and the next week."""
+    """The user's open follow-ups: replies owed first, then overdue (due before now), later today,
+    and the next week (one query)."""
     now = now or timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     end_of_today = start_of_today + timedelta(days=1)
@@ -46,10 +57,13 @@ def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
         .select_related("contact", "job")
         .order_by("due_at", "id")[: AGENDA_LIMIT * 3]
     )
+    owed = [f for f in rows if f.reason == FollowUp.Reason.REPLY_OWED]
+    rows = [f for f in rows if f.reason != FollowUp.Reason.REPLY_OWED]
     return Agenda(
         overdue=[f for f in rows if f.due_at < now][:AGENDA_LIMIT],
         today=[f for f in rows if now <= f.due_at < end_of_today][:AGENDA_LIMIT],
         upcoming=[f for f in rows if f.due_at >= end_of_today][:AGENDA_LIMIT],
+        replies_owed=owed[:AGENDA_LIMIT],
     )
 
 
@@ -158,3 +172,16 @@ def job_followthrough(*, job: Job) -> JobFollowThrough:
 def planner_run_list() -> list[PlannerRun]:
     """The planning task's last runs, for the system status page."""
     return list(PlannerRun.objects.order_by("name"))
+
+
+def replies_unmatched(*, limit: int = 100) -> list[InboundReply]:
+    """The replies no contact was found for, newest first (one query)."""
+    return list(
+        InboundReply.objects.filter(contact__isnull=True).order_by("-received_at", "-id")[:limit]
+    )
+
+
+def reply_get(*, pk: int) -> InboundReply:
+    return get_object_or_404(
+        InboundReply.objects.select_related("contact", "message", "assigned_by"), pk=pk
+    )
