@@ -234,6 +234,8 @@ class MessageKind(models.TextChoices):
     CLIENT_DIGEST = "client_digest", "Client digest"
     JOB_CLOSED = "job_closed", "Job closed (to the client)"
     INTRODUCTION = "introduction", "Introduction of a new recruiter"
+    # Written by a recruiter on the contact page: sent as written, never from a template.
+    ONE_OFF = "one_off", "One-off email"
 
 
 # Promises to a person: when one cannot be delivered, the recruiter calls instead.

@@ -13,6 +13,7 @@ touch listener of the timeline write). Auto-replies are recorded and start no cl
 
 import base64
 import re
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,7 +34,7 @@ from mailparser_reply import EmailReplyParser
 
 from accounts.models import User
 from contacts.models import Contact
-from followups.models import FollowUp, InboundReply, Message, Policy
+from followups.models import FollowUp, InboundReply, Message, MessageKind, Policy, Suppression
 from followups.servicelevels import business_hours_after
 from relationships import services as relationship_services
 from relationships.models import Interaction
@@ -287,6 +288,46 @@ def inbound_assign(*, reply: InboundReply, contact: Contact, user: User) -> Inbo
 def inbound_received(sender, event: AnymailInboundEvent, esp_name: str, **kwargs) -> None:
     """anymail's `inbound` signal receiver (connected in FollowupsConfig.ready())."""
     inbound_record(event=event, esp_name=esp_name)
+
+
+# --- writing from Rapport -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def one_off_email_queue(*, user: User, contact: Contact, subject: str, text: str) -> Message:
+    """A recruiter's own email to a contact, into the outbox as written (`edited`: the relay
+    sends its subject and text, no template), leaving at once through the same relay, tracking,
+    suppression and Reply-To token; on the timeline when sent, where it meets a reply owed."""
+    subject, text = subject.strip(), text.strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = "Write a subject."
+    if not text:
+        errors["text"] = "Write the email."
+    recipient = contact.primary_email.lower()
+    if contact.do_not_contact:
+        errors["__all__"] = f"{contact} is marked do not contact."
+    elif not recipient:
+        errors["__all__"] = f"{contact} has no email address."
+    elif Suppression.objects.filter(email=recipient).exists():
+        errors["__all__"] = f"{recipient} is suppressed: it bounced, complained or unsubscribed."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    message = Message(
+        kind=MessageKind.ONE_OFF,
+        owner=user,
+        contact=contact,
+        recipient=recipient,
+        subject=subject[:300],
+        text=text,
+        edited=True,
+        idempotency_key=f"one_off:{uuid.uuid4()}",
+        send_after=now,
+    )
+    message.full_clean()
+    message.save()
+    return message
 
 
 # --- a reply owed is met -------------------------------------------------------------------------
