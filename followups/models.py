@@ -43,6 +43,7 @@ class FollowUp(TimestampedModel):
         CHASE_CLIENT = "chase_client", "Chase the client for a decision"
         HANDOFF = "handoff", "Handoff"
         REPLY_OWED = "reply_owed", "A reply is owed"
+        RATING = "rating", 'A "not good" rating'
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
@@ -136,6 +137,9 @@ class Policy(models.Model):
     reply_target_hours = models.PositiveSmallIntegerField(
         default=24,
         help_text="Business hours (weekdays) within which a contact's reply is answered.",
+    )
+    rating_valid_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Days a closure notice's rating links stay valid."
     )
     daily_touch_budget = models.PositiveSmallIntegerField(
         default=25,
@@ -523,3 +527,33 @@ class InboundReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply from {self.from_email}: {self.subject}"
+
+
+class Rating(models.Model):
+    """A person's one-click answer to "how did we do?" after a closure notice: one per closure
+    message, requested at most once per person in six months (followups.ratings)."""
+
+    class Answer(models.TextChoices):
+        GOOD = "good", "Good"
+        OKAY = "okay", "Okay"
+        NOT_GOOD = "not_good", "Not good"
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="rating")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="ratings")
+    requested_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "-requested_at"], name="followups_rating_contact")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating of message {self.message_id}: {self.answer or 'unanswered'}"
