@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from followups.models import (
     MessageTemplate,
     PlannerRun,
     Policy,
+    Rating,
 )
 from followups.rendering import Rendered
 from jobs.models import Job
@@ -185,3 +186,29 @@ def reply_get(*, pk: int) -> InboundReply:
     return get_object_or_404(
         InboundReply.objects.select_related("contact", "message", "assigned_by"), pk=pk
     )
+
+
+def reply_list(*, user: User, unmatched_only: bool = False) -> QuerySet[InboundReply]:
+    """Inbound replies the user may see: the unmatched ones and those on their contacts' (or
+    their messages') timelines; a manager's or admin's, everyone's."""
+    replies = InboundReply.objects.select_related("contact")
+    if unmatched_only:
+        replies = replies.filter(contact__isnull=True)
+    if user.is_manager:
+        return replies
+    return replies.filter(
+        Q(contact__isnull=True) | Q(contact__relationship__owner=user) | Q(message__owner=user)
+    )
+
+
+def reply_owed_list(*, user: User) -> QuerySet[FollowUp]:
+    """Open replies owed: the user's; a manager's or admin's, everyone's."""
+    owed = FollowUp.objects.open().filter(reason=FollowUp.Reason.REPLY_OWED)
+    owed = owed.select_related("contact")
+    return owed if user.is_manager else owed.filter(owner=user)
+
+
+def rating_list(*, user: User) -> QuerySet[Rating]:
+    """Ratings of messages sent on the user's behalf; a manager's or admin's, everyone's."""
+    ratings = Rating.objects.select_related("contact", "message")
+    return ratings if user.is_manager else ratings.filter(message__owner=user)
