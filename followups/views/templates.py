@@ -25,6 +25,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"kind": kind, "label": label, "subject": words[kind]["subject"], "custom": kind in saved}
         for kind, label in MessageKind.choices
+        if kind in words  # a one-off email has no template: the recruiter writes it
     ]
     return render(request, "followups/template_list.html", {"rows": rows})
 
@@ -58,9 +59,9 @@ SAMPLE_VALUES = {
 @admin_required
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in MessageKind.values:
+    words = templates_current().get(kind)
+    if words is None:
         raise Http404("No such kind of message.")
-    words = templates_current()[kind]
     form = TemplateForm(request.POST or None, initial={"kind": kind, **words})
     if request.method == "POST" and form.is_valid():
         try:
