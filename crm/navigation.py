@@ -15,6 +15,8 @@ SECTION_BY_VIEW = {
     "status": "admin",
     "status-ping": "admin",
     "dev-mailbox": "admin",
+    "dev-mailbox-reply": "admin",
+    "followups:one-off-email": "contacts",
 }
 SECTION_BY_NAMESPACE = {
     "contacts": "contacts",

@@ -74,6 +74,8 @@ class DevMail:
     text: str
     html: str
     file_name: str
+    reply_to: str = ""
+    to: str = ""
 
 
 def dev_mail_list(*, folder: Path, limit: int) -> tuple[list[DevMail], bool]:
@@ -105,4 +107,6 @@ def _dev_mail(raw: bytes, file_name: str) -> DevMail:
         text=text.get_content() if text is not None else "",
         html=html.get_content() if html is not None else "",
         file_name=file_name,
+        reply_to=str(message["Reply-To"] or ""),
+        to=str(message["To"] or ""),
     )

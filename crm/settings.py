@@ -278,6 +278,14 @@ ANYMAIL = {
     for name, value in env.ENVIRON.items()
     if name.startswith("ANYMAIL_")
 }
+# Replies: every message's Reply-To is reply+<signed token>@REPLY_DOMAIN, a domain whose mail the
+# ESP's inbound webhook receives (/webhooks/anymail/<esp>/inbound/). Unset: Reply-To is the
+# recruiter's own address, and replies reach Rapport's timeline only through the sender match.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="").strip().lower()
+# Inbound attachments larger than this are listed by name and size but not stored.
+FOLLOWUPS_INBOUND_ATTACHMENT_MAX_BYTES = env.int(
+    "FOLLOWUPS_INBOUND_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
 # An ESP call gives up before the relay's lease could run out under it (followups.relay).
 ANYMAIL.setdefault("REQUESTS_TIMEOUT", FOLLOWUPS_RELAY_SEND_TIMEOUT)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("status/ping", views.status_ping, name="status-ping"),
     path("dev/mailbox/", views.dev_mailbox, name="dev-mailbox"),
+    path("dev/mailbox/reply", views.dev_mailbox_reply, name="dev-mailbox-reply"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

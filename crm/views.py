@@ -1,4 +1,5 @@
 import logging
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -82,6 +83,32 @@ def status_ping(request: HttpRequest) -> HttpResponse:
     services.heartbeat_request()
     messages.info(request, "Ping queued for a worker: reload in a moment to see it answered.")
     return redirect("status")
+
+
+@admin_required
+@require_POST
+def dev_mailbox_reply(request: HttpRequest) -> HttpResponse:
+    """Development only: answer a sent mail as its recipient would, through the inbound path
+    (anymail's `inbound` signal, as an ESP's webhook would send it)."""
+    if not settings.DEBUG:
+        raise Http404("The development mailbox exists only with DEBUG on.")
+    from anymail.inbound import AnymailInboundMessage
+    from anymail.signals import AnymailInboundEvent, EventType, inbound
+
+    message = AnymailInboundMessage.construct(
+        from_email=request.POST.get("from", ""),
+        to=request.POST.get("to", ""),
+        subject=request.POST.get("subject", ""),
+        text=request.POST.get("text", "") or "Thanks, that works for me.",
+        headers=[("Message-ID", f"<dev-{uuid.uuid4()}@rapport.localhost>")],
+    )
+    inbound.send(
+        sender=dev_mailbox_reply,
+        event=AnymailInboundEvent(event_type=EventType.INBOUND, message=message),
+        esp_name="Development",
+    )
+    messages.success(request, "Reply received: see the contact's timeline (or unmatched replies).")
+    return redirect("dev-mailbox")
 
 
 @admin_required

@@ -1,6 +1,7 @@
 """The API of follow-through under /api/v1/ (see crm/api_urls.py): follow-ups (CRUD, complete,
 snooze), messages in the outbox (list, preview, edit, send now, skip), the policy and a job's
-overrides of it.
+overrides of it; inbound replies (list, assign), replies owed, one-off emails (queue) and
+ratings.
 
 What a user may see is enforced in the queryset (followups.selectors: their own, or everyone's
 for managers and admins); what they may change, by the services."""
@@ -13,21 +14,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from contacts.models import Contact
 from core.api_support import ApiViewSet, KeysetPagination, service_errors
 from followups import selectors, services
 from followups.models import Message, Policy
+from followups.replies import inbound_assign, one_off_email_queue
 from followups.serializers import (
     FollowUpCompleteSerializer,
     FollowUpCreateSerializer,
     FollowUpSerializer,
     FollowUpSnoozeSerializer,
     FollowUpUpdateSerializer,
+    InboundReplySerializer,
     JobPolicySerializer,
     MessageEditSerializer,
     MessagePreviewSerializer,
     MessageSerializer,
     MessageSkipSerializer,
+    OneOffEmailSerializer,
     PolicySerializer,
+    RatingSerializer,
+    ReplyAssignSerializer,
 )
 from jobs.models import Job
 
@@ -239,10 +246,113 @@ class JobPolicyViewSet(ApiViewSet):
         return Response(JobPolicySerializer(override or {}).data)
 
 
+class ReplyPagination(KeysetPagination):
+    ordering = ("-received_at", "-id")
+
+
+@extend_schema(tags=["replies"])
+class InboundReplyViewSet(ApiViewSet):
+    """Inbound replies, newest first: the unmatched ones and those on your contacts' timelines
+    (managers and admins see all). `?unmatched=true` lists only those waiting for a contact;
+    `assign` puts one on a contact's timeline."""
+
+    serializer_class = InboundReplySerializer
+    pagination_class = ReplyPagination
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.reply_list(
+            user=self.request.user,
+            unmatched_only=self.request.query_params.get("unmatched") == "true",
+        )
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(InboundReplySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(InboundReplySerializer(self.get_object()).data)
+
+    @extend_schema(request=ReplyAssignSerializer, responses=InboundReplySerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        reply = self.get_object()
+        given = ReplyAssignSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        contact = Contact.objects.filter(pk=given.validated_data["contact"]).first()
+        if contact is None:
+            raise exceptions.ValidationError({"contact": ["There is no such contact."]})
+        with service_errors():
+            reply = inbound_assign(reply=reply, contact=contact, user=request.user)
+        return Response(InboundReplySerializer(reply).data)
+
+
+@extend_schema(tags=["replies"])
+class ReplyOwedViewSet(ApiViewSet):
+    """Open replies owed (follow-ups with reason reply_owed): yours, or everyone's for managers."""
+
+    serializer_class = FollowUpSerializer
+    pagination_class = FollowUpPagination
+
+    def get_queryset(self):
+        return selectors.reply_owed_list(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["replies"])
+class OneOffEmailViewSet(ApiViewSet):
+    """Queue a one-off email to a contact: it leaves through the outbox (201 with the message)."""
+
+    serializer_class = OneOffEmailSerializer
+    pagination_class = None
+
+    @extend_schema(request=OneOffEmailSerializer, responses={201: MessageSerializer})
+    def create(self, request: Request) -> Response:
+        given = OneOffEmailSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        contact = Contact.objects.filter(pk=data["contact"]).first()
+        if contact is None:
+            raise exceptions.ValidationError({"contact": ["There is no such contact."]})
+        with service_errors():
+            message = one_off_email_queue(
+                user=request.user, contact=contact, subject=data["subject"], text=data["text"]
+            )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class RatingPagination(KeysetPagination):
+    ordering = ("-requested_at", "-id")
+
+
+@extend_schema(tags=["replies"])
+class RatingViewSet(ApiViewSet):
+    """Ratings after closure notices, newest first: of your messages, or everyone's for
+    managers and admins."""
+
+    serializer_class = RatingSerializer
+    pagination_class = RatingPagination
+
+    def get_queryset(self):
+        return selectors.rating_list(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RatingSerializer(page, many=True).data)
+
+
 router = SimpleRouter(use_regex_path=False)
 router.register("followups", FollowUpViewSet, basename="api-followup")
 router.register("messages", MessageViewSet, basename="api-message")
 router.register("policy", PolicyViewSet, basename="api-policy")
 router.register("job-policies", JobPolicyViewSet, basename="api-job-policy")
+
+router.register("inbound-replies", InboundReplyViewSet, basename="api-inbound-reply")
+router.register("replies-owed", ReplyOwedViewSet, basename="api-reply-owed")
+router.register("one-off-emails", OneOffEmailViewSet, basename="api-one-off-email")
+router.register("ratings", RatingViewSet, basename="api-rating")
 
 urlpatterns = router.urls

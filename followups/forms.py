@@ -104,3 +104,8 @@ class JobPolicyForm(BootstrapForm):
         if override is None:
             return cls()
         return cls(initial={name: getattr(override, name) for name in cls.base_fields})
+
+
+class OneOffEmailForm(BootstrapForm):
+    subject = forms.CharField(max_length=300)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Email")

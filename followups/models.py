@@ -42,6 +42,8 @@ class FollowUp(TimestampedModel):
         CALL_INSTEAD = "call_instead", "Call instead of an undeliverable email"
         CHASE_CLIENT = "chase_client", "Chase the client for a decision"
         HANDOFF = "handoff", "Handoff"
+        REPLY_OWED = "reply_owed", "A reply is owed"
+        RATING = "rating", 'A "not good" rating'
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
@@ -131,6 +133,13 @@ class Policy(models.Model):
     )
     max_attempts = models.PositiveSmallIntegerField(
         default=5, help_text="Send attempts before a message fails into a call."
+    )
+    reply_target_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="Business hours (weekdays) within which a contact's reply is answered.",
+    )
+    rating_valid_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Days a closure notice's rating links stay valid."
     )
     daily_touch_budget = models.PositiveSmallIntegerField(
         default=25,
@@ -231,6 +240,8 @@ class MessageKind(models.TextChoices):
     INTRODUCTION = "introduction", "Introduction of a new recruiter"
     # To a user, not a contact: written by the app that plans it (pre-rendered, `edited`).
     MANAGER_DIGEST = "manager_digest", "Manager's weekly digest"
+    # Written by a recruiter on the contact page: sent as written, never from a template.
+    ONE_OFF = "one_off", "One-off email"
 
 
 # Promises to a person: when one cannot be delivered, the recruiter calls instead.
@@ -460,3 +471,94 @@ class HandedOffWork(models.Model):
 
     def __str__(self) -> str:
         return f"Work moved by handoff {self.handoff_id}"
+
+
+class InboundReply(models.Model):
+    """One email a person sent back, from the ESP's inbound webhook, kept once (by the ESP's
+    event id, else its Message-ID): docs/architecture.md, "Replies"."""
+
+    class MatchedBy(models.TextChoices):
+        TOKEN = "token", "Reply-To token"
+        THREAD = "thread", "In-Reply-To / References"
+        SENDER = "sender", "Sender's address"
+        HAND = "hand", "Assigned by hand"
+
+    event_key = models.CharField(max_length=300, unique=True)
+    esp_name = models.CharField(max_length=32)
+    message_id_header = models.CharField(max_length=300, blank=True)
+    from_email = models.CharField(max_length=254, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    recipients = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    reply_text = models.TextField(blank=True, help_text="The new text, quoted history removed.")
+    text = models.TextField(blank=True, help_text="The full plain text, quoted history included.")
+    html = models.TextField(blank=True, help_text="Sanitised with nh3 before it is stored.")
+    attachments = models.JSONField(default=list, blank=True)
+    is_auto = models.BooleanField(
+        default=False, help_text="An auto-reply: recorded, starts no clock, never suppresses."
+    )
+    received_at = models.DateTimeField()
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_replies"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    matched_by = models.CharField(max_length=8, choices=MatchedBy.choices, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    interaction = models.ForeignKey(
+        "relationships.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name_plural = "inbound replies"
+        indexes = [
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(contact__isnull=True),
+                name="followups_inbound_unmatched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply from {self.from_email}: {self.subject}"
+
+
+class Rating(models.Model):
+    """A person's one-click answer to "how did we do?" after a closure notice: one per closure
+    message, requested at most once per person in six months (followups.ratings)."""
+
+    class Answer(models.TextChoices):
+        GOOD = "good", "Good"
+        OKAY = "okay", "Okay"
+        NOT_GOOD = "not_good", "Not good"
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="rating")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="ratings")
+    requested_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    followup = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "-requested_at"], name="followups_rating_contact")
+        ]
+
+    def __str__(self) -> str:
+        return f"Rating of message {self.message_id}: {self.answer or 'unanswered'}"

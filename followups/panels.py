@@ -1,15 +1,23 @@
 """Follow-through's panels, registered by FollowupsConfig.ready(): on "My day" (core.panels.MY_DAY)
 the recruiter's follow-ups (overdue, today, upcoming) and the messages about to go out on their
 behalf, one query each; on the job page (jobs.panels.JOB_PAGE) the job's policy with its
-overrides and its next scheduled messages, three queries."""
+overrides and its next scheduled messages, three queries; on the contact page
+(contacts.panels.CONTACT_PAGE) a one-off email form, no query."""
 
 from typing import Any
 
 from django.http import HttpRequest
 
+from contacts.models import Contact
+from contacts.panels import CONTACT_PAGE
 from core.panels import MY_DAY, Panel
 from followups import selectors
-from followups.forms import SNOOZE_PRESETS, FollowUpCompleteForm, snooze_preset_until
+from followups.forms import (
+    SNOOZE_PRESETS,
+    FollowUpCompleteForm,
+    OneOffEmailForm,
+    snooze_preset_until,
+)
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
@@ -37,7 +45,19 @@ def job_panel_context(request: HttpRequest, job: Job) -> dict[str, Any]:
     }
 
 
+def one_off_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    return {"contact": contact, "email_form": OneOffEmailForm()}
+
+
 def panels_register() -> None:
+    CONTACT_PAGE.register(
+        Panel(
+            "one_off_email",
+            "followups/partials/one_off_panel.html",
+            one_off_panel_context,
+            order=90,
+        )
+    )
     JOB_PAGE.register(
         Panel("followthrough", "followups/partials/job_panel.html", job_panel_context, order=10)
     )

@@ -41,6 +41,7 @@ from followups.models import (
     Suppression,
 )
 from followups.rendering import Rendered
+from followups.replies import reply_address
 from followups.services import call_instead_plan
 from jobs import services as job_services
 from relationships import services as relationship_services
@@ -173,12 +174,21 @@ def _email(message: Message, rendered: Rendered) -> EmailMultiAlternatives:
         body=rendered.text,
         from_email=f"{from_name} <{_address(settings.DEFAULT_FROM_EMAIL)}>",
         to=[message.recipient],
-        reply_to=[owner.email] if owner.email else None,
+        reply_to=_reply_to(message),
         headers=headers,
     )
     if rendered.html:
         email.attach_alternative(rendered.html, "text/html")
     return email
+
+
+def _reply_to(message: Message) -> list[str] | None:
+    """The message's own reply address (followups.replies) when REPLY_DOMAIN is set, else the
+    recruiter's address."""
+    address = reply_address(message.pk)
+    if address:
+        return [address]
+    return [message.owner.email] if message.owner.email else None
 
 
 def _quoted(name: str) -> str:

@@ -1,15 +1,24 @@
 """Reads of follow-through shared by the pages and the API; each a constant number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, JobPolicy, Message, MessageTemplate, PlannerRun, Policy
+from followups.models import (
+    FollowUp,
+    InboundReply,
+    JobPolicy,
+    Message,
+    MessageTemplate,
+    PlannerRun,
+    Policy,
+    Rating,
+)
 from followups.rendering import Rendered
 from jobs.models import Job
 
@@ -33,10 +42,13 @@ class Agenda:
     overdue: list[FollowUp]
     today: list[FollowUp]
     upcoming: list[FollowUp]
+    # Answers owed to people who wrote back, soonest due first: shown above everything else.
+    replies_owed: list[FollowUp] = field(default_factory=list)
 
 
 def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
-    """The user's open follow-ups: overdue (due before now), later today, and the next week."""
+    """The user's open follow-ups: replies owed first, then overdue (due before now), later today,
+    and the next week (one query)."""
     now = now or timezone.now()
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     end_of_today = start_of_today + timedelta(days=1)
@@ -46,10 +58,13 @@ def followup_agenda(*, user: User, now: datetime | None = None) -> Agenda:
         .select_related("contact", "job")
         .order_by("due_at", "id")[: AGENDA_LIMIT * 3]
     )
+    owed = [f for f in rows if f.reason == FollowUp.Reason.REPLY_OWED]
+    rows = [f for f in rows if f.reason != FollowUp.Reason.REPLY_OWED]
     return Agenda(
         overdue=[f for f in rows if f.due_at < now][:AGENDA_LIMIT],
         today=[f for f in rows if now <= f.due_at < end_of_today][:AGENDA_LIMIT],
         upcoming=[f for f in rows if f.due_at >= end_of_today][:AGENDA_LIMIT],
+        replies_owed=owed[:AGENDA_LIMIT],
     )
 
 
@@ -158,3 +173,42 @@ def job_followthrough(*, job: Job) -> JobFollowThrough:
 def planner_run_list() -> list[PlannerRun]:
     """The planning task's last runs, for the system status page."""
     return list(PlannerRun.objects.order_by("name"))
+
+
+def replies_unmatched(*, limit: int = 100) -> list[InboundReply]:
+    """The replies no contact was found for, newest first (one query)."""
+    return list(
+        InboundReply.objects.filter(contact__isnull=True).order_by("-received_at", "-id")[:limit]
+    )
+
+
+def reply_get(*, pk: int) -> InboundReply:
+    return get_object_or_404(
+        InboundReply.objects.select_related("contact", "message", "assigned_by"), pk=pk
+    )
+
+
+def reply_list(*, user: User, unmatched_only: bool = False) -> QuerySet[InboundReply]:
+    """Inbound replies the user may see: the unmatched ones and those on their contacts' (or
+    their messages') timelines; a manager's or admin's, everyone's."""
+    replies = InboundReply.objects.select_related("contact")
+    if unmatched_only:
+        replies = replies.filter(contact__isnull=True)
+    if user.is_manager:
+        return replies
+    return replies.filter(
+        Q(contact__isnull=True) | Q(contact__relationship__owner=user) | Q(message__owner=user)
+    )
+
+
+def reply_owed_list(*, user: User) -> QuerySet[FollowUp]:
+    """Open replies owed: the user's; a manager's or admin's, everyone's."""
+    owed = FollowUp.objects.open().filter(reason=FollowUp.Reason.REPLY_OWED)
+    owed = owed.select_related("contact")
+    return owed if user.is_manager else owed.filter(owner=user)
+
+
+def rating_list(*, user: User) -> QuerySet[Rating]:
+    """Ratings of messages sent on the user's behalf; a manager's or admin's, everyone's."""
+    ratings = Rating.objects.select_related("contact", "message")
+    return ratings if user.is_manager else ratings.filter(message__owner=user)

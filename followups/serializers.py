@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from contacts.models import Contact
 from core.api_support import NamedChoiceField
-from followups.models import FollowUp, Message, MessageKind, Policy
+from followups.models import FollowUp, InboundReply, Message, MessageKind, Policy, Rating
 from jobs.models import Candidacy, Job
 
 FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
@@ -101,3 +101,33 @@ class JobPolicySerializer(serializers.Serializer):
     update_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
     digest_cadence_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
     chase_client_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+
+
+class InboundReplySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InboundReply
+        fields = [
+            "id", "from_email", "from_name", "subject", "reply_text", "received_at", "is_auto",
+            "contact", "message", "matched_by", "attachments", "followup",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReplyAssignSerializer(serializers.Serializer):
+    contact = serializers.IntegerField(min_value=1)
+
+
+class OneOffEmailSerializer(serializers.Serializer):
+    contact = serializers.IntegerField(min_value=1)
+    subject = serializers.CharField(max_length=300)
+    text = serializers.CharField()
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "id", "message", "contact", "requested_at", "valid_until", "answer", "comment",
+            "answered_at", "followup",
+        ]  # fmt: skip
+        read_only_fields = fields

@@ -635,3 +635,41 @@ def timer_state(
     if due_at - at <= target * warning_share:
         return TimerState.DUE_SOON
     return TimerState.ON_TRACK
+
+
+# --- business hours ------------------------------------------------------------------------------
+# A reply owed is due a number of business hours after it arrived: the clock runs on weekdays
+# (Monday to Friday, in the site's time zone) and stands still over the weekend.
+
+
+def _is_weekend(moment: datetime) -> bool:
+    return moment.weekday() >= 5
+
+
+def business_hours_after(start: datetime, hours: float) -> datetime:
+    """`start` plus `hours` counted on weekdays only: a reply at Friday 17:00 owed within 24
+    business hours is due Monday 17:00; one at Saturday noon is due Tuesday 00:00."""
+    from django.utils import timezone
+
+    local = timezone.localtime(start)
+    while _is_weekend(local):
+        local = _next_day(local)
+    remaining = timedelta(hours=hours)
+    while True:
+        day_end = _next_day(local)
+        available = day_end - local
+        if remaining <= available:
+            return local + remaining
+        remaining -= available
+        local = day_end
+        while _is_weekend(local):
+            local = _next_day(local)
+
+
+def _next_day(moment: datetime) -> datetime:
+    """Midnight after `moment` in its time zone (DST-safe: built from the next calendar date)."""
+    from django.utils import timezone
+
+    tomorrow = (moment + timedelta(days=1)).date()
+    naive = datetime(tomorrow.year, tomorrow.month, tomorrow.day)  # noqa: DTZ001 - made aware next
+    return timezone.make_aware(naive, timezone.get_current_timezone())

@@ -3,7 +3,7 @@ send now, skip), templates with a live preview and the policy (admins), a job's 
 policy, and unsubscribe (no login: the signed link is the credential). Each views module keeps
 its own urlpatterns."""
 
-from followups.views import followups, outbox, policy, templates, unsubscribe
+from followups.views import followups, outbox, policy, ratings, replies, templates, unsubscribe
 
 app_name = "followups"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     *templates.urlpatterns,
     *policy.urlpatterns,
     *unsubscribe.urlpatterns,
+    *replies.urlpatterns,
+    *ratings.urlpatterns,
 ]

@@ -1,4 +1,5 @@
-"""anymail's tracking webhooks under /webhooks/anymail/<esp>/tracking/.
+"""anymail's tracking and inbound webhooks under /webhooks/anymail/<esp>/tracking/ and
+/webhooks/anymail/<esp>/inbound/.
 
 No login (an ESP cannot log in), but never unauthenticated: anymail checks the basic auth in
 ANYMAIL["WEBHOOK_SECRET"], and without a secret configured every call is refused here (anymail
@@ -11,7 +12,7 @@ from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseBadRequest, HttpResponseForbidden
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 
 app_name = "webhooks"
 
@@ -30,8 +31,14 @@ def secret_required(view):
     return login_not_required(guarded)
 
 
+def _served(pattern: URLPattern) -> bool:
+    route = str(pattern.pattern)
+    return route.endswith("tracking/") or "inbound" in route
+
+
 urlpatterns = [
-    path(str(pattern.pattern), secret_required(pattern.callback), name=pattern.name)
+    # The same route (a path or, for Mailgun's inbound(_mime), a regex), guarded.
+    URLPattern(pattern.pattern, secret_required(pattern.callback), name=pattern.name)
     for pattern in anymail_urls.urlpatterns
-    if isinstance(pattern, URLPattern) and str(pattern.pattern).endswith("tracking/")
+    if isinstance(pattern, URLPattern) and _served(pattern)
 ]

@@ -25,7 +25,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"kind": kind, "label": label, "subject": words[kind]["subject"], "custom": kind in saved}
         for kind, label in MessageKind.choices
-        if kind in words  # the manager's digest is written by the dashboards, not a template
+        if kind in words  # the manager's digest and one-off emails have no template
     ]
     return render(request, "followups/template_list.html", {"rows": rows})
 

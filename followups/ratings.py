@@ -1,0 +1,127 @@
+"""One-click ratings after a closure notice (docs/architecture.md, "Ratings").
+
+`rating_request` opens a Rating for a sent closure notice unless a guardrail says no: the person
+is do-not-contact, unsubscribed or suppressed, or was asked in the last six months. Its three
+links (good / okay / not good) are signed tokens naming the rating and the answer, valid
+`rating_valid_days`; no login (the signature is the credential). A click records the answer (a
+later click within validity changes it); "not good" opens a follow-up for the owner's manager.
+Each answer is a note on the contact's timeline."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from followups.models import FollowUp, Message, MessageKind, Policy, Rating, Suppression
+from relationships import services as relationship_services
+from relationships.models import Interaction
+
+SALT = "followups.ratings"
+ASK_AGAIN_AFTER = timedelta(days=182)
+
+
+def rating_token(rating: Rating, answer: str) -> str:
+    return signing.dumps({"r": rating.pk, "a": answer}, salt=SALT, compress=True)
+
+
+def rating_urls(rating: Rating) -> dict[str, str]:
+    return {
+        answer: settings.SITE_URL.rstrip("/")
+        + reverse("followups:rate", args=[rating_token(rating, answer)])
+        for answer in Rating.Answer.values
+    }
+
+
+def rating_from_token(token: str) -> tuple[Rating, str]:
+    """The rating and answer a link names; BadSignature when tampered, expired or unknown."""
+    value = signing.loads(token, salt=SALT)
+    try:
+        rating = Rating.objects.select_related("message__owner", "contact").get(pk=value["r"])
+    except (Rating.DoesNotExist, KeyError, TypeError) as error:
+        raise signing.BadSignature("Unknown rating.") from error
+    answer = value.get("a")
+    if answer not in Rating.Answer.values:
+        raise signing.BadSignature("Unknown answer.")
+    if rating.message.sent_at is None or timezone.now() > rating.valid_until:
+        raise signing.SignatureExpired("This link has expired.")
+    return rating, answer
+
+
+@transaction.atomic
+def rating_request(*, message: Message, now: datetime | None = None) -> Rating | None:
+    """A rating for a sent closure notice, or None when a guardrail refuses it."""
+    now = now or timezone.now()
+    contact = message.contact
+    if message.kind != MessageKind.CLOSURE or message.sent_at is None:
+        return None
+    if contact.do_not_contact or contact.email_opt_out:
+        return None
+    if Suppression.objects.filter(email=message.recipient.lower()).exists():
+        return None
+    if Rating.objects.filter(contact=contact, requested_at__gt=now - ASK_AGAIN_AFTER).exists():
+        return None
+    policy = Policy.current()
+    rating, _ = Rating.objects.get_or_create(
+        message=message,
+        defaults={
+            "contact": contact,
+            "requested_at": now,
+            "valid_until": now + timedelta(days=policy.rating_valid_days),
+        },
+    )
+    return rating
+
+
+def _manager_of(owner: User) -> User:
+    manager = (
+        User.objects.filter(team_id=owner.team_id, role=User.Role.MANAGER, is_active=True)
+        .exclude(team_id=None)
+        .order_by("id")
+        .first()
+    )
+    return manager or owner
+
+
+@transaction.atomic
+def rating_answer(*, rating: Rating, answer: str, comment: str | None = None) -> Rating:
+    """Record (or change) the answer; "not good" opens a follow-up for the owner's manager once."""
+    rating = (
+        Rating.objects.select_for_update()
+        .select_related("message__owner", "contact")
+        .get(pk=rating.pk)
+    )
+    now = timezone.now()
+    changed = rating.answer != answer
+    rating.answer = answer
+    rating.answered_at = now
+    if comment is not None:
+        rating.comment = comment.strip()[:5000]
+    if answer == Rating.Answer.NOT_GOOD and rating.followup_id is None:
+        owner = rating.message.owner
+        rating.followup = FollowUp.objects.create(
+            owner=_manager_of(owner),
+            contact=rating.contact,
+            candidacy_id=rating.message.candidacy_id,
+            job_id=rating.message.job_id,
+            message=rating.message,
+            kind=FollowUp.Kind.CALL,
+            reason=FollowUp.Reason.RATING,
+            summary=f"{rating.contact} rated us “not good” after {owner}'s closure notice"[:300],
+            due_at=now + timedelta(days=1),
+            idempotency_key=f"rating:{rating.pk}",
+        )
+    rating.save()
+    if changed or comment:
+        relationship_services.interaction_log(
+            contact=rating.contact,
+            kind=Interaction.Kind.NOTE,
+            direction=Interaction.Direction.INBOUND,
+            summary=f"Rated us: {rating.get_answer_display()}",
+            body=rating.comment,
+            occurred_at=now,
+        )
+    return rating
