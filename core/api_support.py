@@ -263,10 +263,11 @@ class StrictSerializer(serializers.Serializer):
                 continue
             value = data.get(name)
             if from_query:
-                blank_choice = isinstance(field, serializers.ChoiceField) and not getattr(
-                    field, "allow_blank", False
-                )
-                if value == "" and blank_choice:
+                if (
+                    value == ""
+                    and isinstance(field, serializers.ChoiceField)
+                    and not getattr(field, "allow_blank", False)
+                ):
                     errors[name] = [f"Choose one of: {', '.join(map(str, field.choices))}."]
             elif value is not None:
                 if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
@@ -303,7 +304,7 @@ class BlankAsNullURLField(serializers.URLField):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:  # a str, or None when blank
         return str(value) if value else None
 
 
