@@ -9,9 +9,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from followups.content import render_list
-from followups.models import FollowUp, JobPolicy, Message, MessageTemplate, PlannerRun, Policy
+from followups.models import (
+    FollowUp,
+    JobPolicy,
+    MarketNoteUse,
+    Message,
+    MessageTemplate,
+    PlannerRun,
+    Policy,
+)
 from followups.rendering import Rendered
 from jobs.models import Job
+from market import selectors as market_selectors
+from market.models import MarketNote
 
 AGENDA_LIMIT = 20
 
@@ -158,3 +168,31 @@ def job_followthrough(*, job: Job) -> JobFollowThrough:
 def planner_run_list() -> list[PlannerRun]:
     """The planning task's last runs, for the system status page."""
     return list(PlannerRun.objects.order_by("name"))
+
+
+@dataclass
+class MessageMarketNotes:
+    """The note a message carries ({{ market_note }}) and what the recruiter could swap it for."""
+
+    chosen: MarketNote | None
+    removed: bool
+    alternatives: list
+
+
+def message_market_notes(*, message: Message, user: User, preview: Rendered) -> MessageMarketNotes:
+    """Two queries: the chosen note, and the next most relevant ones the recipient has not had."""
+    chosen = (
+        MarketNote.objects.filter(pk=preview.market_note_id).first()
+        if preview.market_note_id
+        else None
+    )
+    used = MarketNoteUse.objects.filter(contact_id=message.contact_id).values("note_id")
+    alternatives = market_selectors.note_suggestions(
+        user=user,
+        terms=market_selectors.message_terms(contact=message.contact, job=message.job),
+        exclude_ids=[chosen.pk] if chosen else [],
+        exclude_query=used,
+    )
+    return MessageMarketNotes(
+        chosen=chosen, removed=message.market_note_removed, alternatives=alternatives
+    )

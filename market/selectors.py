@@ -8,10 +8,12 @@ Only fresh notes (not retired, review date not passed) the user may see are sugg
 # ruff: noqa: S608, S611 - SQL composed from this module's constants; every value is a parameter.
 
 import datetime
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -119,6 +121,7 @@ def note_suggestions(
     exclude_ids: Iterable[int] = (),
     today: datetime.date | None = None,
     kinds: Iterable[str] | None = None,
+    exclude_query: QuerySet | None = None,
 ) -> list[Suggestion]:
     """The most relevant fresh notes the user may see for `terms`, best first, each with what
     matched: one query."""
@@ -153,6 +156,8 @@ def note_suggestions(
     )
     if kinds is not None:
         queryset = queryset.filter(kind__in=list(kinds))
+    if exclude_query is not None:  # a subquery of note ids, e.g. those a recipient was sent
+        queryset = queryset.exclude(pk__in=exclude_query)
     return [
         Suggestion(note=note, matched=note.matched, age_days=note.age_days, score=note.score)
         for note in queryset[:limit]
@@ -239,3 +244,86 @@ def note_get(*, user: User, note_id: int) -> MarketNote:
 def stale_note_count(*, user: User, today: datetime.date | None = None) -> int:
     """How many of the user's own notes are past their review date: one query."""
     return MarketNote.objects.filter(author=user).stale(today).count()
+
+
+# --- one note for each of many recipients (the follow-through engine's merge field) -------------
+
+
+@dataclass(frozen=True)
+class NoteRequest:
+    """Who asks (the note must be visible to `user`), about what, leaving out some notes."""
+
+    key: int
+    user: User
+    terms: list[str]
+    exclude_ids: list[int]
+
+
+BEST_FOR_EACH_SQL = f"""
+SELECT x.key, best.id
+FROM jsonb_to_recordset(%(rows)s::jsonb)
+     AS x(key bigint, user_id bigint, team_id bigint, terms varchar[], exclude bigint[])
+CROSS JOIN LATERAL (
+    SELECT n.id
+    FROM {TABLE} n
+    WHERE n.retired_at IS NULL
+      AND n.review_by >= %(today)s
+      AND n.tags && x.terms
+      AND NOT (n.id = ANY(x.exclude))
+      AND (n.visibility = 'agency' OR n.author_id = x.user_id
+           OR (n.visibility = 'team' AND n.team_id = x.team_id))
+    ORDER BY cardinality(ARRAY(SELECT unnest(n.tags) INTERSECT SELECT unnest(x.terms)))
+             * {kind_weight_sql().replace(TABLE + ".", "n.")}
+             + GREATEST(0, 1 - (%(today)s::date - n.true_as_of)::float / {RECENCY_DAYS}) DESC,
+             n.true_as_of DESC, n.id DESC
+    LIMIT 1
+) AS best
+"""
+
+
+def note_best_for_each(
+    requests: Iterable[NoteRequest], *, today: datetime.date | None = None
+) -> dict[int, MarketNote]:
+    """The most relevant fresh visible note for each request, by key (a request with none is
+    left out): two queries for any number of requests."""
+    rows = [
+        {
+            "key": request.key,
+            "user_id": request.user.pk,
+            "team_id": request.user.team_id,
+            "terms": tags_normalize(request.terms),
+            "exclude": list(request.exclude_ids),
+        }
+        for request in requests
+    ]
+    rows = [row for row in rows if row["terms"]]
+    if not rows:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BEST_FOR_EACH_SQL, {"rows": json.dumps(rows), "today": today or timezone.localdate()}
+        )
+        chosen = dict(cursor.fetchall())
+    notes = MarketNote.objects.in_bulk(set(chosen.values()))
+    return {key: notes[note_id] for key, note_id in chosen.items() if note_id in notes}
+
+
+def message_terms(*, contact: Contact, job: Job | None) -> list[str]:
+    """What a message is about: its recipient (without a query when the contact comes with its
+    organization, else its tags and location only) and its job."""
+    terms = [*contact.tags, *_place_terms(contact.location)]
+    if Contact.organization.is_cached(contact) and contact.organization is not None:
+        terms.append(contact.organization.industry)
+    if job is not None:
+        terms += job_terms(job)
+    return tags_normalize(terms)
+
+
+def note_sentence(note: MarketNote) -> str:
+    """The note as one plain sentence for an email: its title and the first paragraph of its
+    body without Markdown."""
+    first = re.split(r"\n\s*\n", note.body.strip())[0] if note.body.strip() else ""
+    first = re.sub(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)", r"\1 (\2)", first)
+    first = " ".join(re.sub(r"\*\*?([^*]+)\*\*?", r"\1", first).split())
+    title = note.title.rstrip(".")
+    return f"One thing I am seeing in the market: {title}." + (f" {first}" if first else "")
