@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("contacts.api")),
     path("", include("relationships.api")),
     path("", include("jobs.api")),
+    path("", include("market.api")),
     path("", include("followups.api")),
 ]
