@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from contacts.models import Contact
-from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE
+from contacts.panels import CONTACT_BRIEF, CONTACT_PAGE, SEARCH_RESULTS
 from core.panels import MY_DAY, Panel
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
@@ -34,7 +34,14 @@ def my_day_panel_context(request: HttpRequest, subject: Any = None) -> dict[str,
     return {"stale_notes": selectors.stale_note_count(user=request.user)}
 
 
+def search_panel_context(request: HttpRequest, query: str) -> dict[str, Any]:
+    return {"notes": selectors.note_search(user=request.user, query=query)}
+
+
 def panels_register() -> None:
+    SEARCH_RESULTS.register(
+        Panel("market", "market/partials/search_section.html", search_panel_context, order=50)
+    )
     CONTACT_PAGE.register(
         Panel("market", "market/partials/suggestions_panel.html", contact_panel_context, order=60)
     )

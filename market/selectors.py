@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -239,6 +239,24 @@ def note_list(
 def note_get(*, user: User, note_id: int) -> MarketNote:
     """A note the user may see (DoesNotExist otherwise)."""
     return note_queryset(user=user).get(pk=note_id)
+
+
+SEARCH_LIMIT = 5
+
+
+def note_search(*, user: User, query: str, limit: int = SEARCH_LIMIT) -> list[MarketNote]:
+    """Current notes the user may see whose title or body holds the query, or tagged with it:
+    one query, newest first."""
+    words = query.strip()
+    if not words:
+        return []
+    condition = Q(title__icontains=words) | Q(body__icontains=words)
+    condition |= Q(tags__contains=tags_normalize([words]))
+    return list(
+        note_queryset(user=user)
+        .filter(condition, retired_at__isnull=True)
+        .order_by("-true_as_of", "-id")[:limit]
+    )
 
 
 def stale_note_count(*, user: User, today: datetime.date | None = None) -> int:

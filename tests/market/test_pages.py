@@ -142,3 +142,13 @@ def test_the_menu_marks_market_active(rosa_client):
 
     assert 'href="/market/"' in page
     assert 'aria-current="page"' in page.split('href="/market/"')[1].split(">")[0]
+
+
+def test_the_search_box_finds_notes_the_user_may_see(rosa_client, recruiter, other_recruiter):
+    make(recruiter, title="Python demand in Berlin")
+    make(other_recruiter, title="Python secrets", visibility="private")
+
+    page = rosa_client.get("/search/", {"q": "python"}).content.decode()
+
+    assert page.count('data-testid="search-market-note"') == 1
+    assert "Python demand in Berlin" in page
