@@ -51,7 +51,9 @@ def note_create(
     **fields: Any,
 ) -> MarketNote:
     """A new note by `author`; review_by defaults to 90 days after true_as_of. A team note is
-    for `team`, else the author's team."""
+    for `team` (another team's only for an admin), else the author's team."""
+    if team is not None and team.pk != author.team_id and not author.is_admin:
+        raise PermissionDenied("Only an admin writes notes for another team.")
     note = MarketNote(author=author, title="", true_as_of=true_as_of)
     _apply(note, {"title": title, **fields}, team)
     if note.review_by is None and note.true_as_of is not None:

@@ -38,10 +38,17 @@ def test_create_defaults_review_by_to_90_days_and_normalises_tags(recruiter):
     assert note.team is None
 
 
-def test_team_note_is_for_the_authors_team(recruiter):
+def test_team_note_is_for_the_authors_team(recruiter, admin_user):
+    paris = TeamFactory(name="Paris desk")
     note = note_create(author=recruiter, title="Desk gossip", true_as_of=AS_OF, visibility="team")
 
     assert note.team == recruiter.team
+    with pytest.raises(PermissionDenied):
+        note_create(author=recruiter, title="X", true_as_of=AS_OF, visibility="team", team=paris)
+    by_admin = note_create(
+        author=admin_user, title="For Paris", true_as_of=AS_OF, visibility="team", team=paris
+    )
+    assert by_admin.team == paris
 
 
 NOT_HTTP = "Enter an address starting with http:// or https://."
