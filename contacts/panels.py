@@ -12,6 +12,10 @@ ORGANIZATION_PAGE = PanelRegistry("organization_page")
 # The printable pre-call brief: subject is the Contact.
 CONTACT_BRIEF = PanelRegistry("contact_brief")
 
+# Sections of the search page's results below contacts and organizations: subject is the query
+# (never empty). Market registers its notes here.
+SEARCH_RESULTS = PanelRegistry("search_results")
+
 # The contact page's actions beside Edit and Brief: subject is the Contact. The link named
 # "merge" (if any) also ends the warning about a possible duplicate after an edit.
 CONTACT_ACTIONS = LinkRegistry("contact_actions")

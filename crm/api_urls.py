@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("contacts.api")),
     path("", include("relationships.api")),
     path("", include("jobs.api")),
+    path("", include("market.api")),
     path("", include("followups.api")),
     path("", include("dashboards.api")),
 ]

@@ -22,6 +22,7 @@ SECTION_BY_NAMESPACE = {
     "contacts": "contacts",
     "relationships": "contacts",
     "jobs": "jobs",
+    "market": "market",
     "followups": "outbox",
     "dashboards": "dashboards",
 }

@@ -82,11 +82,20 @@ INSTALLED_APPS = [
     "contacts",
     "relationships",
     "jobs",
+    "market",
     "followups",
     "dashboards",
     "crm",
 ]
-RAPPORT_LAYERS = ["accounts", "contacts", "relationships", "jobs", "followups", "dashboards"]
+RAPPORT_LAYERS = [
+    "accounts",
+    "contacts",
+    "relationships",
+    "jobs",
+    "market",
+    "followups",
+    "dashboards",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

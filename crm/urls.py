@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("contacts.urls")),
     path("jobs/", include("jobs.urls")),
+    path("market/", include("market.urls")),
     path("", include("followups.urls")),
     path("webhooks/anymail/", include("followups.webhooks")),
     path("dashboards/", include("dashboards.urls")),

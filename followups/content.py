@@ -5,6 +5,7 @@ the truth as of sending, and planning 100,000 rows stays one INSERT ... SELECT.
 """
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -20,9 +21,19 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from followups.models import JobPolicy, Message, MessageKind, MessageTemplate, Policy
+from followups.models import (
+    JobPolicy,
+    MarketNoteUse,
+    Message,
+    MessageKind,
+    MessageTemplate,
+    Policy,
+)
 from followups.rendering import Rendered, render
 from jobs.models import Candidacy, Job
+from market import selectors as market_selectors
+from market.models import MarketNote
+from market.selectors import note_sentence
 from relationships.models import Handoff, Relationship
 
 UNSUBSCRIBE_SALT = "followups.unsubscribe"
@@ -41,6 +52,7 @@ DEFAULT_TEMPLATES = {
             "Hi {{ first_name }},\n\n"
             "Here is the latest on {{ job_title }} at {{ company }}. {{ progress }}\n\n"
             "{{ next_step }} You will hear from me again by {{ next_update }} at the latest.\n\n"
+            "{{ market_note }}\n\n"
             "{{ personal_note }}\n\n"
             "If you have a question in the meantime, just reply to this email.\n\n"
             "Best wishes,\n{{ recruiter_signature }}\n\n"
@@ -51,6 +63,7 @@ DEFAULT_TEMPLATES = {
             "<p>Here is the latest on {{ job_title }} at {{ company }}. {{ progress }}</p>\n"
             "<p>{{ next_step }} You will hear from me again by {{ next_update }} at the latest."
             "</p>\n"
+            "<p>{{ market_note }}</p>\n"
             "<p>{{ personal_note }}</p>\n"
             "<p>If you have a question in the meantime, just reply to this email.</p>\n"
             "<p>Best wishes,<br>\n{{ recruiter_signature }}</p>\n"
@@ -84,6 +97,7 @@ DEFAULT_TEMPLATES = {
             "Hi {{ first_name }},\n\n"
             "Here is where the search for {{ job_title }} stands:\n{{ pipeline }}\n\n"
             "{{ feedback_request }}\n\n"
+            "{{ market_note }}\n\n"
             "{{ personal_note }}\n\n"
             "You will have the next update by {{ next_update }}. If you would like to talk "
             "before then, just reply to this email.\n\n"
@@ -94,6 +108,7 @@ DEFAULT_TEMPLATES = {
             "<p>Hi {{ first_name }},</p>\n"
             "<p>Here is where the search for {{ job_title }} stands:<br>\n{{ pipeline }}</p>\n"
             "<p>{{ feedback_request }}</p>\n"
+            "<p>{{ market_note }}</p>\n"
             "<p>{{ personal_note }}</p>\n"
             "<p>You will have the next update by {{ next_update }}. If you would like to talk "
             "before then, just reply to this email.</p>\n"
@@ -544,7 +559,50 @@ def merge_values_list(
     relay.relay_batch); a few more queries per batch, none per message."""
     now = now or timezone.now()
     batch = _Batch.load(messages)
-    return [_merge_values(message, batch, now) for message in messages]
+    notes = market_notes_choose(messages, today=timezone.localdate(now))
+    values_list = [_merge_values(message, batch, now) for message in messages]
+    for message, values in zip(messages, values_list, strict=True):
+        note = notes.get(message.pk)
+        values["market_note"] = note_sentence(note) if note else ""
+        values["market_note_id"] = str(note.pk) if note else ""
+    return values_list
+
+
+MARKET_NOTE_KINDS = (MessageKind.STATUS_UPDATE, MessageKind.CLIENT_DIGEST)
+
+
+def market_notes_choose(messages: Sequence[Message], *, today) -> dict[int, MarketNote]:
+    """The market note each message carries, by message id: the recruiter's choice, none when
+    they removed it, else the most relevant fresh note its owner may see and its recipient has
+    not been sent (three queries a batch, whatever its size)."""
+    wanted = [
+        m
+        for m in messages
+        if m.kind in MARKET_NOTE_KINDS and not m.edited and not m.market_note_removed
+    ]
+    if not wanted:
+        return {}
+    chosen_ids = {m.pk: m.market_note_id for m in wanted if m.market_note_id}
+    chosen = MarketNote.objects.in_bulk(set(chosen_ids.values())) if chosen_ids else {}
+    notes = {pk: chosen[note_id] for pk, note_id in chosen_ids.items() if note_id in chosen}
+    open_ = [m for m in wanted if not m.market_note_id]
+    used: dict[int, list[int]] = defaultdict(list)
+    uses = MarketNoteUse.objects.filter(contact_id__in={m.contact_id for m in open_}).exclude(
+        message_id__in=[m.pk for m in open_]
+    )
+    for contact_id, note_id in uses.values_list("contact_id", "note_id"):
+        used[contact_id].append(note_id)
+    requests = [
+        market_selectors.NoteRequest(
+            key=m.pk,
+            user=m.owner,
+            terms=market_selectors.message_terms(contact=m.contact, job=m.job),
+            exclude_ids=used[m.contact_id],
+        )
+        for m in open_
+    ]
+    notes.update(market_selectors.note_best_for_each(requests, today=today))
+    return notes
 
 
 def render_list(
@@ -560,5 +618,14 @@ def render_list(
         if message.edited:
             rendered.append(Rendered(message.subject, message.text, message.html))
         else:
-            rendered.append(render(**words[message.kind], values=values))
+            words_rendered = render(**words[message.kind], values=values)
+            template = words[message.kind]
+            if (
+                values.get("market_note_id")
+                and "market_note" in template["text"] + template["html"]
+            ):
+                words_rendered = dataclasses.replace(
+                    words_rendered, market_note_id=int(values["market_note_id"])
+                )
+            rendered.append(words_rendered)
     return rendered

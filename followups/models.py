@@ -336,6 +336,12 @@ class Message(TimestampedModel):
         default=False, help_text="The recruiter wrote the words: they are sent as they are."
     )
     personal_note = models.TextField(blank=True)
+    # The market note the recruiter chose for {{ market_note }} (None: the most relevant one the
+    # recipient has not had), or none at all when removed.
+    market_note = models.ForeignKey(
+        "market.MarketNote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    market_note_removed = models.BooleanField(default=False, db_default=False)
     idempotency_key = models.CharField(max_length=200, unique=True)
     send_after = models.DateTimeField()
     deadline = models.DateTimeField(null=True, blank=True)
@@ -562,3 +568,24 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"Rating of message {self.message_id}: {self.answer or 'unanswered'}"
+
+
+class MarketNoteUse(models.Model):
+    """A market note a recipient was sent, in which message: a note goes to a person once. The
+    relay writes it when the message is recorded sent, once even if it retries."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    note = models.ForeignKey("market.MarketNote", on_delete=models.CASCADE, related_name="uses")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="market_uses")
+    used_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "note", "message"], name="followups_market_use_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["contact", "note"], name="followups_market_use_contact")]
+
+    def __str__(self) -> str:
+        return f"note {self.note_id} to contact {self.contact_id} in message {self.message_id}"

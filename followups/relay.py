@@ -35,6 +35,7 @@ from followups.content import render_list, templates_current, unsubscribe_url
 from followups.models import (
     OBLIGATION_KINDS,
     UNSUBSCRIBABLE_KINDS,
+    MarketNoteUse,
     Message,
     MessageKind,
     Policy,
@@ -449,6 +450,7 @@ def _record_sent(
         logger.warning("relay: recorded %s sent after their claim ran out: %s", len(lost), lost)
     sent = [(m, r) for m, r, _ in sent_outcomes if m.pk in sent_ids]
     _timeline_write(sent, now=now)
+    _market_note_uses_record(sent, now=now)
     job_services.candidacy_candidate_touch_record(
         candidacy_ids=[
             m.candidacy_id for m, _ in sent if m.candidacy_id and m.kind in OBLIGATION_KINDS
@@ -456,6 +458,24 @@ def _record_sent(
         at=now,
     )
     result.sent += len(sent)
+
+
+def _market_note_uses_record(sent: Sequence[tuple[Message, Rendered]], *, now: datetime) -> None:
+    """Which market note each sent message carried, in one insert; a retried batch writes no
+    second row (the unique constraint)."""
+    MarketNoteUse.objects.bulk_create(
+        [
+            MarketNoteUse(
+                contact_id=message.contact_id,
+                note_id=rendered.market_note_id,
+                message_id=message.pk,
+                used_at=now,
+            )
+            for message, rendered in sent
+            if rendered.market_note_id
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _timeline_write(sent: Sequence[tuple[Message, Rendered]], *, now: datetime) -> None:

@@ -35,6 +35,7 @@ MERGE_FIELDS = {
     "recruiter_name": "The recruiter's name",
     "recruiter_signature": "The recruiter's signature (name and email)",
     "personal_note": "The recruiter's personal note on this message",
+    "market_note": "A fresh market note the recipient has not had, as a sentence (blank if none)",
     "unsubscribe_url": "The recipient's one-click unsubscribe link",
 }
 
@@ -93,6 +94,8 @@ class Rendered:
     subject: str
     text: str
     html: str
+    # The market note the words carry ({{ market_note }}), recorded when the message is sent.
+    market_note_id: int | None = None
 
 
 def render(*, subject: str, text: str, html: str, values: Mapping[str, str]) -> Rendered:

@@ -13,6 +13,7 @@ from followups.models import (
     FollowUp,
     InboundReply,
     JobPolicy,
+    MarketNoteUse,
     Message,
     MessageTemplate,
     PlannerRun,
@@ -21,6 +22,8 @@ from followups.models import (
 )
 from followups.rendering import Rendered
 from jobs.models import Job
+from market import selectors as market_selectors
+from market.models import MarketNote
 
 AGENDA_LIMIT = 20
 
@@ -212,3 +215,31 @@ def rating_list(*, user: User) -> QuerySet[Rating]:
     """Ratings of messages sent on the user's behalf; a manager's or admin's, everyone's."""
     ratings = Rating.objects.select_related("contact", "message")
     return ratings if user.is_manager else ratings.filter(message__owner=user)
+
+
+@dataclass
+class MessageMarketNotes:
+    """The note a message carries ({{ market_note }}) and what the recruiter could swap it for."""
+
+    chosen: MarketNote | None
+    removed: bool
+    alternatives: list
+
+
+def message_market_notes(*, message: Message, user: User, preview: Rendered) -> MessageMarketNotes:
+    """Two queries: the chosen note, and the next most relevant ones the recipient has not had."""
+    chosen = (
+        MarketNote.objects.filter(pk=preview.market_note_id).first()
+        if preview.market_note_id
+        else None
+    )
+    used = MarketNoteUse.objects.filter(contact_id=message.contact_id).values("note_id")
+    alternatives = market_selectors.note_suggestions(
+        user=user,
+        terms=market_selectors.message_terms(contact=message.contact, job=message.job),
+        exclude_ids=[chosen.pk] if chosen else [],
+        exclude_query=used,
+    )
+    return MessageMarketNotes(
+        chosen=chosen, removed=message.market_note_removed, alternatives=alternatives
+    )

@@ -28,6 +28,7 @@ from followups.permissions import can_change_followup, can_change_message
 from jobs import services as job_services
 from jobs.models import Candidacy, Job
 from jobs.permissions import can_change_job
+from market.models import MarketNote
 from relationships.models import Handoff, Interaction
 from relationships.services import interaction_log
 
@@ -234,6 +235,23 @@ def message_note_set(*, message: Message, user: User, personal_note: str) -> Mes
     message = _pending_message_locked(message, user)
     message.personal_note = personal_note.strip()
     message.save(update_fields=["personal_note", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def message_market_note_set(
+    *, message: Message, user: User, note: MarketNote | None = None, removed: bool = False
+) -> Message:
+    """The recruiter's choice for {{ market_note }}: a note of theirs to see (fresh), none at all
+    (`removed`), or back to the most relevant one (neither)."""
+    message = _pending_message_locked(message, user)
+    if note is not None:
+        if not MarketNote.objects.visible_to(user).fresh().filter(pk=note.pk).exists():
+            raise ValidationError({"market_note": "Choose a fresh market note you can see."})
+        removed = False
+    message.market_note = note
+    message.market_note_removed = removed
+    message.save(update_fields=["market_note", "market_note_removed", "updated_at"])
     return message
 
 

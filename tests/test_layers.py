@@ -1,5 +1,5 @@
 """The layers (docs/architecture.md, "Layers"): core <- accounts <- contacts <- relationships <-
-jobs <- (market) <- followups <- dashboards <- crm.
+jobs <- market <- followups <- dashboards <- crm.
 
 Imports are checked by import-linter's contracts in pyproject.toml ([tool.importlinter]), which
 `make lint` runs; the tests here prove they hold on the tree and break on a planted wrong import.

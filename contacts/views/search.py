@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from contacts.panels import SEARCH_RESULTS
 from contacts.search import CONTACT_LIMIT, ORGANIZATION_LIMIT, contact_search, organization_search
 
 RESULTS_TEMPLATE = "contacts/partials/search_results.html"
@@ -19,6 +20,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "contacts": contact_search(query=query, limit=CONTACT_LIMIT),
         "organizations": organization_search(query=query, limit=ORGANIZATION_LIMIT),
         "contact_limit": CONTACT_LIMIT,
+        # Higher apps' sections (contacts.panels.SEARCH_RESULTS), each a bounded query.
+        "sections": SEARCH_RESULTS.render_list(request, query) if query else [],
     }
     # An htmx history restore needs the whole page; a live search only the results.
     partial = request.htmx and not request.htmx.history_restore_request

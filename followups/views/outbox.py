@@ -14,6 +14,7 @@ from followups.forms import (
 )
 from followups.models import Message
 from followups.permissions import can_change_message
+from market.models import MarketNote
 
 MESSAGE_LIST_LIMIT = 100
 
@@ -48,6 +49,9 @@ def _message_page(
             "edit_form": edit_form
             or MessageEditForm(initial={"subject": preview.subject, "text": preview.text}),
             "skip_form": skip_form or MessageSkipForm(),
+            "market": selectors.message_market_notes(
+                message=message, user=request.user, preview=preview
+            ),
         },
         status=status,
     )
@@ -76,6 +80,25 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved: the message leaves as you wrote it.")
             return redirect("followups:message-detail", pk=message.pk)
     return _message_page(request, message, edit_form=form, status=400)
+
+
+@require_POST
+def message_market_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Swap the market note (note=<id>), remove it (note=none) or let Rapport choose (note=)."""
+    message = selectors.message_get(user=request.user, pk=pk)
+    choice = request.POST.get("note", "")
+    note = None
+    if choice.isdigit():
+        note = MarketNote.objects.filter(pk=int(choice)).first()
+    try:
+        services.message_market_note_set(
+            message=message, user=request.user, note=note, removed=choice == "none"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Market note updated.")
+    return redirect("followups:message-detail", pk=message.pk)
 
 
 @require_POST
@@ -112,5 +135,6 @@ urlpatterns = [
     path("messages/<int:pk>/", message_detail, name="message-detail"),
     path("messages/<int:pk>/edit", message_edit, name="message-edit"),
     path("messages/<int:pk>/send-now", message_send_now, name="message-send-now"),
+    path("messages/<int:pk>/market-note", message_market_note, name="message-market-note"),
     path("messages/<int:pk>/skip", message_skip, name="message-skip"),
 ]

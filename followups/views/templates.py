@@ -52,6 +52,9 @@ SAMPLE_VALUES = {
     "recruiter_name": "Rosa Reyes",
     "recruiter_signature": "Rosa Reyes\nrosa@example.com",
     "personal_note": "Great talking to you on Monday.",
+    "market_note": (
+        "One thing I am seeing in the market: Berlin fintechs are hiring Python engineers again."
+    ),
     "unsubscribe_url": "https://rapport.example.com/unsubscribe/…",
 }
 

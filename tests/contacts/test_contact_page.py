@@ -267,8 +267,9 @@ def test_contact_page_query_count_is_constant(
 ):
     contact = contact_with_history(recruiter, count)
 
-    # session, user, contact + organization, facts, career, relationship, timeline, connections
-    with django_assert_num_queries(8):
+    # session, user, contact + organization, facts, career, relationship, timeline, connections,
+    # market notes (the open candidacies' jobs, the notes)
+    with django_assert_num_queries(10):
         response = rosa_client.get(f"/contacts/{contact.pk}/")
 
     assert len(texts(response.content, "fact")) == count

@@ -42,7 +42,8 @@ def test_my_day_query_count_is_constant(rosa_client, recruiter, django_assert_nu
         )
         StatusUpdateFactory(owner=recruiter)
 
-    with django_assert_num_queries(4):
+    # session, user, agenda, outgoing messages, market notes to review
+    with django_assert_num_queries(5):
         rosa_client.get("/")
 
 

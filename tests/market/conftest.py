@@ -1,0 +1,3 @@
+from tests.followups.conftest import clock, outbox
+
+__all__ = ["clock", "outbox"]

@@ -1,0 +1,141 @@
+"""{{ market_note }} in status updates and client digests: the most relevant fresh note the
+recipient has not had, a different one next time, nothing (and no dangling sentence) when none."""
+
+import datetime as dt
+from datetime import timedelta
+
+from django.utils import timezone
+
+from followups.content import render_list
+from followups.models import MarketNoteUse, Message, MessageKind
+from followups.planners import plan_all
+from followups.relay import _market_note_uses_record, relay_batch
+from market.services import note_create
+from tests.factories import CandidacyFactory, ContactFactory, JobFactory, OrganizationFactory
+
+T0_DATE = dt.date(2026, 3, 2)
+
+
+def _note(author, title, tags, days_old, body=""):
+    return note_create(
+        author=author,
+        title=title,
+        tags=tags,
+        body=body,
+        true_as_of=T0_DATE - dt.timedelta(days=days_old),
+    )
+
+
+def _next_update(clock, outbox):
+    outbox.clear()
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    clock.shift(timedelta(hours=4))
+    relay_batch(now=timezone.now())
+    [email] = outbox
+    return email
+
+
+def test_status_updates_carry_a_new_note_each_time_then_none(clock, recruiter, outbox):
+    ana = ContactFactory(first_name="Ana", last_name="Smith", tags=["python"])
+    job = JobFactory(
+        owner=recruiter,
+        organization=OrganizationFactory(name="Acme", industry="Fintech"),
+        title="Data lead",
+        location="Berlin",
+    )
+    CandidacyFactory(job=job, contact=ana)
+    best = _note(
+        recruiter,
+        "Berlin fintechs are hiring Python engineers again",
+        ["python", "berlin"],
+        10,
+        body="**Three** of our clients reopened roles this month.\n\nMore below.",
+    )
+    second = _note(recruiter, "Fintech offers now include a remote week.", ["fintech"], 20)
+    _note(recruiter, "Rust in Paris", ["rust", "paris"], 1)
+
+    first_email = _next_update(clock, outbox)
+    second_email = _next_update(clock, outbox)
+    third_email = _next_update(clock, outbox)
+
+    assert (
+        "at the latest.\n\n"
+        "One thing I am seeing in the market: Berlin fintechs are hiring Python engineers again. "
+        "Three of our clients reopened roles this month.\n\n"
+        "If you have a question"
+    ) in first_email.body
+    assert (
+        "One thing I am seeing in the market: Fintech offers now include a remote week.\n\n"
+        "If you have a question"
+    ) in second_email.body
+    assert "market" not in third_email.body
+    assert "at the latest.\n\nIf you have a question in the meantime" in third_email.body
+    assert "<p></p>" not in third_email.alternatives[0][0]
+    messages = list(Message.objects.filter(kind=MessageKind.STATUS_UPDATE).order_by("sent_at"))
+    assert list(MarketNoteUse.objects.order_by("used_at").values_list("note_id", "message_id")) == [
+        (best.pk, messages[0].pk),
+        (second.pk, messages[1].pk),
+    ]
+
+
+def test_usage_is_logged_once_even_if_the_relay_records_again(clock, recruiter, outbox):
+    ana = ContactFactory(first_name="Ana", tags=["python"])
+    CandidacyFactory(job=JobFactory(owner=recruiter), contact=ana)
+    _note(recruiter, "Python demand is up", ["python"], 5)
+    _next_update(clock, outbox)
+    message = Message.objects.get(kind=MessageKind.STATUS_UPDATE)
+    [rendered] = render_list([message], now=timezone.now())
+
+    _market_note_uses_record([(message, rendered)], now=timezone.now())
+
+    assert MarketNoteUse.objects.count() == 1
+
+
+def test_the_recruiter_can_remove_or_swap_the_note(clock, recruiter, outbox):
+    ana = ContactFactory(first_name="Ana", tags=["python"])
+    CandidacyFactory(job=JobFactory(owner=recruiter), contact=ana)
+    _note(recruiter, "Python demand is up", ["python"], 5)
+    other = _note(recruiter, "Hiring slows in December", ["hiring"], 5)
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    message = Message.objects.select_related("contact", "owner", "job__organization").get()
+
+    [chosen] = render_list([message])
+    message.market_note = other
+    [swapped] = render_list([message])
+    message.market_note_removed = True
+    [removed] = render_list([message])
+
+    assert "Python demand is up." in chosen.text
+    assert "Hiring slows in December." in swapped.text
+    assert swapped.market_note_id == other.pk
+    assert "market" not in removed.text
+    assert removed.market_note_id is None
+
+
+def test_the_preview_shows_the_note_and_swaps_or_removes_it(clock, client, recruiter, outbox):
+    ana = ContactFactory(first_name="Ana", tags=["python"])
+    CandidacyFactory(job=JobFactory(owner=recruiter), contact=ana)
+    best = _note(recruiter, "Python demand is up", ["python"], 5)
+    other = _note(recruiter, "Python contracts pay more", ["python"], 60)
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    message = Message.objects.get()
+    client.force_login(recruiter)
+    url = f"/messages/{message.pk}/"
+
+    first = client.get(url)
+    client.post(f"{url}market-note", {"note": str(other.pk)})
+    swapped = client.get(url)
+    client.post(f"{url}market-note", {"note": "none"})
+    removed = client.get(url)
+
+    assert first.context["market"].chosen == best
+    assert [s.note for s in first.context["market"].alternatives] == [other]
+    assert "Python demand is up." in first.context["preview"].text
+    assert swapped.context["market"].chosen == other
+    assert "Python contracts pay more." in swapped.context["preview"].text
+    assert removed.context["market"].chosen is None
+    assert "market" not in removed.context["preview"].text
+    assert "You removed the market note" in removed.content.decode()
