@@ -233,7 +233,11 @@ def message_market_notes(*, message: Message, user: User, preview: Rendered) -> 
         if preview.market_note_id
         else None
     )
-    used = MarketNoteUse.objects.filter(contact_id=message.contact_id).values("note_id")
+    if message.contact is None:  # a message to a user (the manager's digest) carries no note
+        return MessageMarketNotes(
+            chosen=chosen, removed=message.market_note_removed, alternatives=[]
+        )
+    used = MarketNoteUse.objects.filter(contact_id=message.contact.pk).values("note_id")
     alternatives = market_selectors.note_suggestions(
         user=user,
         terms=market_selectors.message_terms(contact=message.contact, job=message.job),

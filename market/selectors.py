@@ -22,7 +22,7 @@ from accounts.models import User
 from contacts.models import Contact
 from core.cursors import InvalidCursor, cursor_decode, cursor_encode
 from jobs.models import Candidacy, Job
-from market.models import MarketNote, tags_normalize
+from market.models import MarketNote, MarketNoteQuerySet, tags_normalize
 
 NOTE_PAGE_SIZE = 25
 SUGGESTION_LIMIT = 3
@@ -73,7 +73,7 @@ def contact_terms(contact: Contact) -> list[str]:
     else:
         industry = (
             Contact.objects.filter(pk=contact.pk).values_list("organization__industry", flat=True)
-        ).first()
+        ).first() or ""
     jobs = (
         Candidacy.objects.open()
         .filter(contact_id=contact.pk)
@@ -189,7 +189,7 @@ class NotePage:
     next_cursor: str | None
 
 
-def note_queryset(*, user: User) -> QuerySet[MarketNote]:
+def note_queryset(*, user: User) -> MarketNoteQuerySet:
     return MarketNote.objects.visible_to(user).select_related("author", "team")
 
 
