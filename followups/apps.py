@@ -9,10 +9,12 @@ class FollowupsConfig(AppConfig):
 
         from followups import panels, services
         from followups import tracking as delivery
-        from jobs.services import split_mover_register
-        from relationships.services import handoff_mover_register
+        from jobs.services import decision_listener_register, split_mover_register
+        from relationships.services import handoff_mover_register, touch_listener_register
 
         tracking.connect(delivery.tracking_received, dispatch_uid="followups.tracking")
         handoff_mover_register("followups", services.followups_handoff_move)
         split_mover_register("followups", services.followups_split_move)
+        touch_listener_register("followups", services.followups_touch_settle)
+        decision_listener_register("followups", services.followups_decision_settle)
         panels.panels_register()

@@ -1,7 +1,7 @@
 """Writes to follow-through: follow-ups, messages in the outbox, templates, policies,
 suppressions and unsubscribes. Keyword-only, atomic, validated (STYLE.md)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts import services as contact_services
 from contacts.models import Contact
+from core.dates import day_label
 from followups.models import (
     OBLIGATION_KINDS,
     FollowUp,
@@ -26,6 +27,7 @@ from followups.permissions import can_change_followup, can_change_message
 from jobs import services as job_services
 from jobs.models import Candidacy, Job
 from jobs.permissions import can_change_job
+from jobs.services.decisions import Decision
 from relationships.models import Handoff, Interaction
 from relationships.services import interaction_log
 
@@ -91,12 +93,14 @@ def followup_delete(*, followup: FollowUp, user: User) -> None:
 @transaction.atomic
 def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> FollowUp:
     """Done: the outcome goes on the contact's timeline (a call or meeting is a touch, which
-    moves the relationship's clock and, for a candidacy, its candidate-facing touch)."""
+    moves the relationship's clock and, for a candidacy, its candidate-facing touch). A
+    follow-up already done (say, by the call logged on the contact's page) stays as it is: Done
+    again logs nothing twice."""
     if not can_change_followup(user, followup):
         raise PermissionDenied("Only the owner, a manager or an admin completes this follow-up.")
     followup = FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
     if not followup.is_open:
-        raise ValidationError({"outcome": "This follow-up is already done."})
+        return followup
     outcome = outcome.strip()
     if not outcome:
         raise ValidationError({"outcome": "Say how it went: the outcome goes on the timeline."})
@@ -125,6 +129,94 @@ def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> Follow
     ):
         job_services.candidacy_candidate_touch_record(candidacy_ids=[followup.candidacy_id], at=now)
     return followup
+
+
+# --- what a touch or a decision settles ------------------------------------------------------
+
+# The touches of one timeline write, a row per contact: a touch that moved the relationship's
+# clock past now (it is no longer due) completes its open keep-in-touch follow-up; a call
+# completes a "call instead" (and is the candidate-facing touch of its candidacy, as Done on it
+# would be).
+TOUCH_SETTLES_SQL = """
+WITH touched AS (
+    SELECT * FROM unnest(%(contact_ids)s::bigint[], %(moved)s::boolean[],
+                         %(touch_outcomes)s::text[], %(call_ats)s::timestamptz[],
+                         %(call_outcomes)s::text[])
+        AS t(contact_id, moved, touch_outcome, call_at, call_outcome)
+), done AS (
+    UPDATE followups_followup f
+    SET completed_at = %(now)s, updated_at = %(now)s,
+        outcome = CASE f.reason WHEN 'call_instead' THEN t.call_outcome ELSE t.touch_outcome END
+    FROM touched t
+    WHERE f.contact_id = t.contact_id AND f.completed_at IS NULL
+      AND ((f.reason = 'relationship_cadence' AND t.moved AND EXISTS (
+                SELECT 1 FROM relationships_relationship r
+                WHERE r.contact_id = f.contact_id AND r.next_touch_due > %(now)s))
+           OR (f.reason = 'call_instead' AND t.call_at IS NOT NULL))
+    RETURNING f.candidacy_id, f.reason, t.call_at
+)
+UPDATE jobs_candidacy c SET last_candidate_touch_at = d.call_at, updated_at = %(now)s
+FROM (SELECT candidacy_id, max(call_at) AS call_at FROM done
+      WHERE reason = 'call_instead' AND candidacy_id IS NOT NULL GROUP BY candidacy_id) d
+WHERE c.id = d.candidacy_id
+  AND (c.last_candidate_touch_at IS NULL OR c.last_candidate_touch_at < d.call_at)
+"""
+
+
+def _touched(touch: Interaction) -> str:
+    """ "Touched: call on 2 Mar 2026"."""
+    kind = Interaction.Kind(touch.kind).label.lower()
+    return f"Touched: {kind} on {day_label(touch.occurred_at)}"
+
+
+def followups_touch_settle(touches: Sequence[Interaction], clock_moved: set[int]) -> None:
+    """Complete the follow-ups these touches answer, in one statement. Registered with
+    relationships' touch listeners in FollowupsConfig.ready()."""
+    latest: dict[int, Interaction] = {}
+    calls: dict[int, Interaction] = {}
+    for touch in touches:
+        for seen, wanted in ((latest, True), (calls, touch.kind == Interaction.Kind.CALL)):
+            known = seen.get(touch.contact_id)
+            if wanted and (known is None or touch.occurred_at > known.occurred_at):
+                seen[touch.contact_id] = touch
+    contact_ids = sorted(latest)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TOUCH_SETTLES_SQL,
+            {
+                "now": timezone.now(),
+                "contact_ids": contact_ids,
+                "moved": [pk in clock_moved for pk in contact_ids],
+                "touch_outcomes": [_touched(latest[pk]) for pk in contact_ids],
+                "call_ats": [calls[pk].occurred_at if pk in calls else None for pk in contact_ids],
+                "call_outcomes": [_touched(calls[pk]) if pk in calls else "" for pk in contact_ids],
+            },
+        )
+
+
+CLIENT_DECIDED_SQL = """
+UPDATE followups_followup f
+SET completed_at = %(now)s, updated_at = %(now)s, outcome = d.outcome
+FROM unnest(%(candidacy_ids)s::bigint[], %(outcomes)s::text[]) AS d(candidacy_id, outcome)
+WHERE f.candidacy_id = d.candidacy_id AND f.reason = 'chase_client' AND f.completed_at IS NULL
+"""
+
+
+def followups_decision_settle(decisions: Sequence[Decision]) -> None:
+    """A decision on a candidacy completes the open "chase the client" follow-up about it, in
+    one statement. Registered with jobs' decision listeners in FollowupsConfig.ready()."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLIENT_DECIDED_SQL,
+            {
+                "now": timezone.now(),
+                "candidacy_ids": [decision.candidacy_id for decision in decisions],
+                "outcomes": [
+                    f"Decided: {decision.what} on {day_label(decision.at)}"
+                    for decision in decisions
+                ],
+            },
+        )
 
 
 @transaction.atomic

@@ -8,6 +8,13 @@ from jobs.services.candidacies import (
     candidacy_move,
     feedback_record,
 )
+from jobs.services.decisions import (
+    Decision,
+    decision_listener_register,
+    reopen_listener_register,
+    undo_window,
+    undo_window_register,
+)
 from jobs.services.jobs import (
     job_close,
     job_create,
@@ -18,6 +25,11 @@ from jobs.services.jobs import (
 from jobs.services.splitting import job_split, split_mover_register
 
 __all__ = [
+    "Decision",
+    "decision_listener_register",
+    "reopen_listener_register",
+    "undo_window",
+    "undo_window_register",
     "candidacy_add",
     "candidacy_candidate_touch_record",
     "candidacy_close",

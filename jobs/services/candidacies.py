@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Contact
 from jobs.models import Candidacy, Feedback, FeedbackScore, IntakeItem, Job, StageChange
+from jobs.services.decisions import Decision, decisions_announce
 from relationships.models import Interaction
 from relationships.services import interaction_log
 
@@ -131,6 +132,8 @@ def candidacy_move(
         summary=f"{candidacy.job.title}: {from_label} → {candidacy.get_stage_display()}",
         note=note.strip(),
     )
+    what = f"moved to {candidacy.get_stage_display().lower()}"
+    decisions_announce([Decision(candidacy_id=candidacy.pk, what=what, at=now)])
     return candidacy
 
 
@@ -164,6 +167,7 @@ def candidacy_close(
         summary=f"{candidacy.job.title}: closed, {label}",
         note=candidacy.outcome_reason,
     )
+    decisions_announce([Decision(candidacy_id=candidacy.pk, what=f"closed, {label}", at=now)])
     return candidacy
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from contacts.models import Contact, Organization
 from jobs.models import Candidacy, IntakeItem, Job, StageChange, intake_completeness
+from jobs.services.decisions import Decision, decisions_announce
 from relationships.models import Handoff, Interaction
 from relationships.services import TimelineEntry, interaction_bulk_log
 
@@ -175,6 +176,12 @@ def job_close(*, job: Job, status: str, user: User | None, reason: str = "") -> 
                 recruiter=user,
                 occurred_at=now,
             )
+            for candidacy in closing
+        ]
+    )
+    decisions_announce(
+        [
+            Decision(candidacy_id=candidacy.pk, what=f"closed, {label.lower()}", at=now)
             for candidacy in closing
         ]
     )

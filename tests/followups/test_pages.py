@@ -200,3 +200,30 @@ def test_admin_edits_the_policy(client, admin_user, password):
 
     policy = Policy.current()
     assert (policy.update_cadence_days, policy.review_window_hours) == (5, 2)
+
+
+def test_done_on_a_follow_up_a_logged_call_completed_logs_no_second_call(logged_in, recruiter):
+    contact = ContactFactory()
+    followup = followup_create(
+        owner=recruiter,
+        contact=contact,
+        due_at=timezone.now(),
+        summary="Keep in touch",
+        reason="relationship_cadence",
+    )
+    logged_in.post(
+        f"/contacts/{contact.pk}/interactions/",
+        {"log-kind": "call", "log-direction": "outbound", "log-summary": "Caught up"},
+    )
+
+    response = logged_in.post(f"/followups/{followup.pk}/complete", {"outcome": "Caught up"})
+
+    assert response.status_code == 302
+    followup.refresh_from_db()
+    assert followup.outcome.startswith("Touched: call on ")
+    assert list(Interaction.objects.filter(contact=contact).values_list("kind", flat=True)) == [
+        "call"
+    ]
+    page = logged_in.get("/", follow=True).content.decode()
+    assert "Already done: Keep in touch (Touched: call on " in page
+    assert page.count('data-testid="followup"') == 0
