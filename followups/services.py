@@ -2,11 +2,12 @@
 suppressions and unsubscribes. Keyword-only, atomic, validated (STYLE.md)."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,7 +30,7 @@ from jobs.models import Candidacy, Job
 from jobs.permissions import can_change_job
 from jobs.services.decisions import Decision
 from relationships.models import Handoff, Interaction
-from relationships.services import interaction_log
+from relationships.services import TimelineEntry, interaction_bulk_log, interaction_log
 
 # --- follow-ups ----------------------------------------------------------------------------------
 
@@ -494,6 +495,70 @@ def followups_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
         contact_id__in=contact_ids,
         status=Message.Status.SCHEDULED,
     ).update(owner_id=handoff.to_recruiter_id, updated_at=now)
+
+
+# --- a decision undone, a candidacy reopened ---------------------------------------------------
+
+LEFT_STATUSES = frozenset(
+    {
+        Message.Status.SENDING,
+        Message.Status.SENT,
+        Message.Status.DELIVERED,
+        Message.Status.BOUNCED,
+        Message.Status.COMPLAINED,
+    }
+)
+
+
+def followups_candidacies_reopen(candidacies: Sequence[Candidacy], *, undo: bool) -> None:
+    """A reopened candidacy owes no closure notice: the one still to leave is cancelled (on the
+    timeline), a "call instead" for one that could not leave is no longer needed, and every
+    closure of the candidacy gives up its idempotency key, so a later decision gets its own
+    notice. An undo after the notice left is refused: the candidate has been told. Registered
+    with jobs' reopen listeners in FollowupsConfig.ready()."""
+    by_id = {candidacy.pk: candidacy for candidacy in candidacies}
+    closures = list(
+        Message.objects.select_for_update()
+        .filter(kind=MessageKind.CLOSURE, candidacy_id__in=list(by_id))
+        .exclude(idempotency_key__contains=":reopened:")
+        .order_by("id")
+    )
+    if undo and any(message.status in LEFT_STATUSES for message in closures):
+        raise ValidationError(
+            {"candidacy": "The closure notice has already been sent: the decision stands."}
+        )
+    now = timezone.now()
+    reason = "the decision was undone" if undo else "the candidacy was reopened"
+    pending = [m for m in closures if m.status in (Message.Status.SCHEDULED, Message.Status.QUEUED)]
+    Message.objects.filter(pk__in=[m.pk for m in pending]).update(
+        status=Message.Status.CANCELLED, skip_reason=reason, updated_at=now
+    )
+    Message.objects.filter(pk__in=[m.pk for m in closures]).update(
+        idempotency_key=Concat(F("idempotency_key"), Value(":reopened:"), Cast("id", CharField())),
+        updated_at=now,
+    )
+    FollowUp.objects.open().filter(
+        reason=FollowUp.Reason.CALL_INSTEAD, message_id__in=[m.pk for m in closures]
+    ).update(completed_at=now, outcome=f"Not needed: {reason}.", updated_at=now)
+    interaction_bulk_log(
+        entries=[
+            TimelineEntry(
+                contact=by_id[message.candidacy_id].contact,
+                kind=Interaction.Kind.OTHER,
+                direction=Interaction.Direction.INTERNAL,
+                summary=f"Closure notice cancelled: {reason}",
+                recruiter=message.owner,
+                occurred_at=now,
+            )
+            for message in pending
+        ]
+    )
+
+
+def closure_undo_window() -> timedelta:
+    """The undo window of a decision: the policy's, after which the closure notice leaves.
+    Registered with jobs in FollowupsConfig.ready()."""
+    return (Policy.objects.filter(pk=1).first() or Policy()).closure_undo
 
 
 # --- split ---------------------------------------------------------------------------------------

@@ -140,6 +140,8 @@ class CandidacyAddForm(BootstrapForm):
     stage = forms.ChoiceField(
         choices=[(s.value, s.label) for s in BOARD_STAGES], initial=Candidacy.Stage.SOURCED
     )
+    # Set by "Add a new candidacy" when they had one for the job, closed (instead of reopening).
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, jobs: list[Job] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from jobs.forms import FeedbackForm, IntakeForm, JobCloseForm, JobOpenForm
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
+from jobs.views.board import decided_context
 from jobs.views.common import job_change_check, job_or_404
 
 INTERVIEWER_CHOICE_LIMIT = 200
@@ -41,6 +42,7 @@ def job_page_response(
         "open_form": open_form or JobOpenForm(),
         "close_form": close_form or JobCloseForm(),
         "panels": JOB_PAGE.render_list(request, job),
+        **decided_context(request, job),
     }
     return render(request, "jobs/job_detail.html", context, status=status)
 
