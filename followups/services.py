@@ -354,25 +354,6 @@ def message_skip(*, message: Message, user: User, reason: str) -> Message:
     return message
 
 
-@transaction.atomic
-def message_introduction_schedule(
-    *, owner: User, contact: Contact, handoff: Handoff, personal_note: str = ""
-) -> Message:
-    """An email introducing the new recruiter after a handoff, through the outbox."""
-    message, _ = Message.objects.get_or_create(
-        idempotency_key=f"introduction:{handoff.pk}:{contact.pk}",
-        defaults={
-            "kind": MessageKind.INTRODUCTION,
-            "owner": owner,
-            "contact": contact,
-            "recipient": contact.primary_email,
-            "personal_note": personal_note.strip(),
-            "send_after": timezone.now(),
-        },
-    )
-    return message
-
-
 # --- templates and policy ------------------------------------------------------------------------
 
 
@@ -579,19 +560,61 @@ def followups_split_move(original: Job, job_a: Job, job_b: Job) -> None:
     )
 
 
+INTRODUCTIONS_SQL = """
+INSERT INTO followups_message (
+    created_at, updated_at, kind, owner_id, contact_id, job_id, candidacy_id, recipient, subject,
+    text, html, edited, personal_note, idempotency_key, send_after, deadline, status, attempts,
+    last_error, claimed_at, sent_at, esp_message_id, skip_reason, skipped_by_id)
+SELECT DISTINCT ON (ct.id) %(now)s, %(now)s, 'introduction', h.to_recruiter_id, ct.id, NULL,
+    NULL, ct.emails[1], '', '', '', false, %(note)s, 'introduction:' || h.id || ':' || ct.id,
+    %(send_after)s, NULL, 'scheduled', 0, '', NULL, NULL, '', '', NULL
+FROM relationships_handoff h
+JOIN relationships_interaction i ON i.handoff_id = h.id
+JOIN contacts_contact ct ON ct.id = i.contact_id
+WHERE h.id = %(handoff)s
+  AND cardinality(ct.emails) > 0 AND NOT ct.email_opt_out AND NOT ct.do_not_contact
+  AND (%(everyone)s OR ct.id = ANY(%(ids)s)
+       OR (%(with_business)s AND NOT ct.id = ANY(%(except)s) AND (
+           EXISTS (SELECT 1 FROM jobs_candidacy c
+                   WHERE c.contact_id = ct.id AND c.decided_at IS NULL)
+           OR EXISTS (SELECT 1 FROM jobs_job j
+                      WHERE j.hiring_manager_id = ct.id AND j.status = ANY(%(active)s)))))
+ORDER BY ct.id
+ON CONFLICT (idempotency_key) DO NOTHING
+"""
+
+
 @transaction.atomic
-def handoff_introductions_schedule(*, handoff: Handoff, user: User, personal_note: str = "") -> int:
-    """Introduce the new recruiter by email to every handed-off contact who can be emailed."""
+def handoff_introductions_schedule(
+    *,
+    handoff: Handoff,
+    user: User,
+    contact_ids: Iterable[int] | None = None,
+    with_business: bool = False,
+    except_ids: Iterable[int] = (),
+    personal_note: str = "",
+) -> int:
+    """Introduce the new recruiter by email, through the outbox (leaving after the review window,
+    so the new owner may add a personal note), to the handed-off contacts who can be emailed:
+    those in `contact_ids` (every one when None) and, `with_business`, every other one (but
+    `except_ids`) who has an open candidacy or is the client of an active job. One statement;
+    returns how many introductions it scheduled (none twice)."""
     if user.pk not in (handoff.performed_by_id, handoff.to_recruiter_id) and not user.is_manager:
         raise PermissionDenied("Only who made the handoff, its new owner or a manager does this.")
-    contacts = Contact.objects.filter(
-        interactions__handoff=handoff, email_opt_out=False, do_not_contact=False
-    ).exclude(emails=[])
-    owner = handoff.to_recruiter
-    count = 0
-    for contact in contacts.distinct():
-        message_introduction_schedule(
-            owner=owner, contact=contact, handoff=handoff, personal_note=personal_note
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INTRODUCTIONS_SQL,
+            {
+                "now": now,
+                "send_after": now + Policy.current().review_window,
+                "note": personal_note.strip(),
+                "handoff": handoff.pk,
+                "everyone": contact_ids is None,
+                "ids": list(contact_ids or []),
+                "with_business": with_business,
+                "except": list(except_ids),
+                "active": sorted(Job.ACTIVE_STATUSES),
+            },
         )
-        count += 1
-    return count
+        return cursor.rowcount
