@@ -43,14 +43,13 @@ def book(recruiter):
 
 
 def review(client, other_recruiter, book) -> dict:
-    data = {
+    return {
         "from_recruiter": client.session["_auth_user_id"],
         "to_recruiter": other_recruiter.pk,
         "scope": "selection",
         "contacts": [contact.pk for contact in book.values()],
         "note": "",
     }
-    return data
 
 
 def test_confirm_step_offers_introductions_ticked_for_open_business(
@@ -116,7 +115,12 @@ def test_confirming_with_every_box_unticked_introduces_nobody(
 
     client.post(
         NEW_URL,
-        {**data, "confirm": "1", "introductions_offered": "1", "introduce_listed": data["contacts"]},
+        {
+            **data,
+            "confirm": "1",
+            "introductions_offered": "1",
+            "introduce_listed": data["contacts"],
+        },
     )
 
     assert Message.objects.filter(kind="introduction").count() == 0
