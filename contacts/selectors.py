@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from contacts.models import Contact, Employment, Fact, Organization
@@ -11,6 +11,12 @@ from contacts.normalize import email_normalize, linkedin_key, phone_key
 from core.cursors import cursor_encode, cursor_name_and_id
 
 DUPLICATE_LIMIT = 10
+# A career, latest first: the current position, then by start (an unknown start after the known).
+CAREER_ORDER = (
+    F("ended_on").desc(nulls_first=True),
+    F("started_on").desc(nulls_last=True),
+    "-id",
+)
 
 
 def contact_duplicate_list(
@@ -47,7 +53,7 @@ def contact_get(*, contact_id: int) -> Contact:
 
 
 def employment_list(*, contact: Contact) -> QuerySet[Employment]:
-    return contact.employments.select_related("organization").order_by("-started_on", "-id")
+    return contact.employments.select_related("organization").order_by(*CAREER_ORDER)
 
 
 def fact_list(*, contact: Contact) -> QuerySet[Fact]:

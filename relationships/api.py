@@ -19,7 +19,7 @@ from contacts import services as contact_services
 from contacts.models import Contact, Employment, Fact
 from contacts.normalize import email_normalize, linkedin_key, phone_key
 from contacts.search import contact_search
-from contacts.selectors import contact_duplicate_list
+from contacts.selectors import CAREER_ORDER, contact_duplicate_list
 from contacts.serializers import ContactQuerySerializer
 from core.api_support import (
     ApiViewSet,
@@ -73,7 +73,7 @@ def _contact_detail_queryset() -> QuerySet[Contact]:
                 "employments",
                 queryset=Employment.objects.select_related("organization")
                 .defer("organization__search_vector")
-                .order_by("-started_on", "-id"),
+                .order_by(*CAREER_ORDER),
                 to_attr="career",
             ),
             Prefetch(
