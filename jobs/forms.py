@@ -1,5 +1,6 @@
 """The jobs pages' forms. Services do the checking; their errors land next to the fields."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -204,7 +205,16 @@ class JobSplitForm(BootstrapForm):
 
     ROUTE_CHOICES = [(ROUTE_A, "First job"), (ROUTE_B, "Second job"), (ROUTE_BOTH, "Both")]
 
-    def __init__(self, *args: Any, job: Job, candidacies: list[Candidacy], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        job: Job,
+        candidacies: list[Candidacy],
+        hints: Mapping[int, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`hints`: candidacy id -> the route its scores point to (jobs.scorecards.RouteHint),
+        pre-selected, with why and the scorecards beside the candidate."""
         super().__init__(*args, **kwargs)
         self.candidacies = candidacies
         if not self.is_bound:
@@ -216,6 +226,10 @@ class JobSplitForm(BootstrapForm):
                 initial=ROUTE_A,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
+        for pk, hint in (hints or {}).items():
+            if f"route_{pk}" in self.fields:
+                self.fields[f"route_{pk}"].initial = hint.route
+                self.fields[f"route_{pk}"].help_text = hint.text
 
     def route_fields(self) -> list[forms.BoundField]:
         return [self[f"route_{candidacy.pk}"] for candidacy in self.candidacies]

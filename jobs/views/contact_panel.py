@@ -16,6 +16,7 @@ from jobs import selectors, services
 from jobs.forms import CandidacyAddForm
 from jobs.models import Candidacy
 from jobs.permissions import can_change_job
+from jobs.scorecards import candidacy_scorecards
 from jobs.views.common import candidacy_or_404, undo_marks
 
 
@@ -35,6 +36,9 @@ def _response(
     candidacies = selectors.candidacy_contact_list(contact=contact)
     if not brief:
         undo_marks(request, candidacies)
+    scorecards = candidacy_scorecards(candidacy_ids=[candidacy.pk for candidacy in candidacies])
+    for candidacy in candidacies:
+        candidacy.scorecards = scorecards.get(candidacy.pk, [])
     context = {
         "contact": contact,
         "candidacies": candidacies,

@@ -15,6 +15,7 @@ from jobs.forms import FeedbackForm, IntakeForm, JobCloseForm, JobOpenForm
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
+from jobs.scorecards import job_feedback_matrix
 from jobs.views.board import decided_context
 from jobs.views.common import job_change_check, job_or_404
 
@@ -36,6 +37,7 @@ def job_page_response(
         "completeness": completeness,
         "missing": missing,
         "pipeline": selectors.job_pipeline_summary(job=job),
+        "matrix": job_feedback_matrix(job=job, criteria=selectors.job_criteria(job)),
         "suggestion": split_suggestion_get(job=job) if job.is_active else None,
         "siblings": selectors.job_sibling_list(job=job),
         "can_change": can_change_job(request.user, job),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.forms import JobSplitForm
+from jobs.scorecards import split_route_hints
 from jobs.views.common import job_change_check, job_or_404
 
 
@@ -19,7 +20,8 @@ def job_split(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_or_404(pk)
     job_change_check(request, job)
     candidacies = selectors.candidacy_board_list(job=job)
-    form = JobSplitForm(request.POST or None, job=job, candidacies=candidacies)
+    hints = split_route_hints(job=job, candidacies=candidacies)
+    form = JobSplitForm(request.POST or None, job=job, candidacies=candidacies, hints=hints)
     if request.method == "POST" and form.is_valid():
         try:
             job_a, job_b = services.job_split(

@@ -352,8 +352,9 @@ def test_contact_candidacies_query_count_is_constant(
     for _ in range(count):
         CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
 
-    # session, user, contact, active jobs to add to, the contact's candidacies, the undo window
-    with django_assert_num_queries(6):
+    # session, user, contact, active jobs to add to, the contact's candidacies, the undo window,
+    # their scorecards and the scores
+    with django_assert_num_queries(8):
         response = rosa_client.get(f"/jobs/contacts/{contact.pk}/candidacies")
 
     assert len(texts(response.content, "candidacy")) == count
