@@ -349,8 +349,16 @@ def test_contact_candidacies_query_count_is_constant(
     rosa_client, recruiter, django_assert_num_queries, count
 ):
     contact = ContactFactory()
+    interviewer = ContactFactory()
     for _ in range(count):
-        CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+        candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+        services.feedback_record(
+            candidacy=candidacy,
+            interviewer=interviewer,
+            recommendation="yes",
+            scores={candidacy.job.intake_items.filter(kind="must_have").first().pk: 4},
+            user=recruiter,
+        )
 
     # session, user, contact, active jobs to add to, the contact's candidacies, the undo window,
     # their scorecards and the scores
