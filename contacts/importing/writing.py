@@ -193,6 +193,7 @@ class _Reading:
         if merge is not None:
             row_merge(merge.into, row)
             self.merger.remember(merge.into)
+            self._preview_refresh(merge.into)
             result.merged += 1
             note = f"Merged into row {merge.into.line}: {merge.why}."
             self._preview(row, "merged", note, warnings)
@@ -226,6 +227,12 @@ class _Reading:
                         entry["name"] = row.full_name
                         entry["warnings"].append(issue.message)
         return self.rows
+
+    def _preview_refresh(self, row: ContactRow) -> None:
+        """The first rows show a row as it is after what was merged into it."""
+        for entry in self.result.preview:
+            if entry["line"] == row.line:
+                entry.update(name=row.full_name, organization=row.organization, title=row.title)
 
     def _preview(
         self, row: ContactRow, outcome: str, note: str, warnings: Sequence[RowIssue] = ()

@@ -59,6 +59,12 @@ def test_the_preview_counts_new_merged_warned_and_empty_rows_exactly():
             "why": "same email olena.koval@mail.example",
         },
     ]
+    olena = next(row for row in result.preview if row["line"] == 11)
+    assert (olena["emails"], olena["organization"], olena["title"]) == (
+        ["olena.koval@mail.example"],
+        "Umbrella",
+        "CTO",
+    )
     assert [(row["line"], row["outcome"]) for row in result.preview] == [
         (6, "new"), (7, "new"), (8, "new"), (9, "merged"), (11, "new"), (12, "merged"), (13, "new"),
     ]  # fmt: skip
