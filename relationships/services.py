@@ -2,7 +2,7 @@
 span contacts and relationships (onboarding, merging), composed here because this layer sees both.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from accounts.models import User
 from contacts import merging
 from contacts import services as contact_services
 from contacts.models import Contact, Fact
+from relationships.handoff_options import handoff_options_perform
 from relationships.models import Connection, Handoff, Interaction, Relationship
 from relationships.permissions import (
     can_change_relationship,
@@ -176,6 +177,19 @@ class TimelineEntry:
     handoff: Handoff | None = None
 
 
+# Later apps settle what a touch satisfies (an open keep-in-touch follow-up, a "call instead"):
+# `listener(touches, clock_moved)` runs inside the timeline write's transaction, once per write,
+# with the touches written (calls, emails, meetings, messages) and the ids of the contacts whose
+# relationship clock they moved. A listener answers with one set-based statement, whatever the
+# number of rows, so a relay batch stays a constant number of statements.
+TouchListener = Callable[[Sequence[Interaction], set[int]], None]
+_touch_listeners: dict[str, TouchListener] = {}
+
+
+def touch_listener_register(name: str, listener: TouchListener) -> None:
+    _touch_listeners[name] = listener
+
+
 @transaction.atomic
 def interaction_log(
     *,
@@ -211,7 +225,8 @@ def interaction_bulk_log(*, entries: Sequence[TimelineEntry]) -> list[Interactio
     """Write timeline rows: one INSERT for up to 2,000 rows. A touch (call, email, meeting,
     message) moves its relationship's clock, `last_touch_at` and `next_touch_due`, in one
     statement for all of them; a touch older than the last one does not move the clock back, and
-    a contact without an owner gets the recruiter who touched them as owner (tier B)."""
+    a contact without an owner gets the recruiter who touched them as owner (tier B). The touch
+    listeners hear of the touches after that (see `touch_listener_register`)."""
     now = timezone.now()
     interactions = []
     for entry in entries:
@@ -233,7 +248,11 @@ def interaction_bulk_log(*, entries: Sequence[TimelineEntry]) -> list[Interactio
     if not interactions:
         return []
     Interaction.objects.bulk_create(interactions, batch_size=2000)
-    _relationships_touch([i for i in interactions if i.is_touch], now=now)
+    touches = [i for i in interactions if i.is_touch]
+    if touches:
+        clock_moved = _relationships_touch(touches, now=now)
+        for listener in _touch_listeners.values():
+            listener(touches, clock_moved)
     return interactions
 
 
@@ -252,19 +271,21 @@ ON CONFLICT (contact_id) DO UPDATE
 SET last_touch_at = excluded.last_touch_at, updated_at = excluded.updated_at,
     next_touch_due = excluded.last_touch_at + make_interval(days => r.cadence_days)
 WHERE r.last_touch_at IS NULL OR r.last_touch_at < excluded.last_touch_at
+RETURNING r.contact_id
 """  # noqa: S608 - the table name is the model's, every value a parameter
 
 
-def _relationships_touch(touches: Sequence[Interaction], *, now: datetime) -> None:
+def _relationships_touch(touches: Sequence[Interaction], *, now: datetime) -> set[int]:
     """Move the clocks of the touched relationships to their latest touch, in one upsert: the
-    ones without a relationship and with a recruiter get one, owned by that recruiter."""
+    ones without a relationship and with a recruiter get one, owned by that recruiter. Returns
+    the ids of the contacts whose clock moved."""
     latest: dict[int, Interaction] = {}
     for touch in touches:
         seen = latest.get(touch.contact_id)
         if seen is None or touch.occurred_at > seen.occurred_at:
             latest[touch.contact_id] = touch
     if not latest:
-        return
+        return set()
     ordered = [latest[contact_id] for contact_id in sorted(latest)]
     tier = Relationship.Tier.B
     with connection.cursor() as cursor:
@@ -279,6 +300,7 @@ def _relationships_touch(touches: Sequence[Interaction], *, now: datetime) -> No
                 "ats": [touch.occurred_at for touch in ordered],
             },
         )
+        return {contact_id for (contact_id,) in cursor.fetchall()}
 
 
 # --- connections ---------------------------------------------------------------------------------
@@ -389,9 +411,12 @@ def relationship_handoff(
     performed_by: User,
     note: str = "",
     contacts: Sequence[Contact] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Handoff:
     """Move relationships from one recruiter to another: the listed contacts, or all of them when
-    `contacts` is None. Every moved contact gets a handoff entry on its timeline."""
+    `contacts` is None. Every moved contact gets a handoff entry on its timeline. `options` are
+    the choices made for the handoff options later apps registered (by name, see
+    relationships.handoff_options), performed after everything moved."""
     relationships, scope = _handoff_relationships(
         from_recruiter=from_recruiter,
         to_recruiter=to_recruiter,
@@ -433,4 +458,5 @@ def relationship_handoff(
     )
     for mover in _handoff_movers.values():
         mover(handoff, contact_ids)
+    handoff_options_perform(handoff, performed_by, options or {})
     return handoff

@@ -275,10 +275,12 @@ def test_bulk_log_writes_every_row_and_moves_each_clock_by_the_touch_rule(
     with time_machine.travel(NOV_20 + dt.timedelta(hours=1), tick=False), statements() as run:
         written = services.interaction_bulk_log(entries=entries)
 
-    # One insert for the rows, one statement for the clocks (owners included).
+    # One insert for the rows, one statement for the clocks (owners included), one for what the
+    # touches settle (followups' touch listener).
     assert [sql.split("(")[0].strip() for sql in run] == [
         'INSERT INTO "relationships_interaction"',
         "INSERT INTO relationships_relationship AS r",
+        "WITH touched AS",
     ]
 
     assert [(i.contact_id, i.kind, i.summary) for i in written] == [
