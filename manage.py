@@ -1,5 +1,10 @@
-#!/usr/bin/env python
-"""Django's command-line utility for Rapport."""
+#!/bin/sh
+# Django's command-line utility for Rapport. `./manage.py ...` needs no activated virtualenv: sh
+# runs the line below, which starts this file again with the project's .venv/bin/python (python3
+# when there is no .venv); Python reads that line as a string and carries on.
+# fmt: off
+''''[ -x "$(dirname -- "$0")/.venv/bin/python" ] && exec "$(dirname -- "$0")/.venv/bin/python" "$0" "$@"; exec python3 "$0" "$@" # '''  # noqa: E501
+# fmt: on
 
 import os
 import sys

@@ -381,6 +381,9 @@ def imported_rows_delete(database: str, counts: dict[str, int]) -> None:
     with psycopg.connect(generate.database_url(database)) as conn:
         contacts, organizations = counts["contacts"], counts["organizations"]
         conn.execute("DELETE FROM relationships_relationship WHERE contact_id > %s", [contacts])
+        # The import's timeline rows and "Connected on LinkedIn" facts.
+        conn.execute("DELETE FROM relationships_interaction WHERE contact_id > %s", [contacts])
+        conn.execute("DELETE FROM contacts_fact WHERE contact_id > %s", [contacts])
         conn.execute("DELETE FROM contacts_employment WHERE contact_id > %s", [contacts])
         conn.execute("DELETE FROM contacts_contact WHERE id > %s", [contacts])
         conn.execute("DELETE FROM contacts_organization WHERE id > %s", [organizations])

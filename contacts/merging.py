@@ -90,7 +90,7 @@ def _current_position_settle(survivor: Contact, duplicate: Contact) -> None:
         return
     today = timezone.localdate()
     for employment in duplicate.employments.filter(ended_on__isnull=True):
-        employment.ended_on = max(today, employment.started_on)
+        employment.ended_on = max(today, employment.started_on or today)
         employment.save(update_fields=["ended_on", "updated_at"])
 
 

@@ -149,7 +149,8 @@ class Employment(TimestampedModel):
     # The name as it was, so the career path reads right after a rename or a deletion.
     organization_name = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=200, blank=True)
-    started_on = models.DateField(default=timezone.localdate)
+    # Null when nobody knows (an imported position): the date of an import is not a start.
+    started_on = models.DateField(default=timezone.localdate, null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import User
@@ -12,6 +12,12 @@ from contacts.normalize import email_normalize, linkedin_key, phone_key
 from core.cursors import cursor_encode, cursor_name_and_id
 
 DUPLICATE_LIMIT = 10
+# A career, latest first: the current position, then by start (an unknown start after the known).
+CAREER_ORDER = (
+    F("ended_on").desc(nulls_first=True),
+    F("started_on").desc(nulls_last=True),
+    "-id",
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def contact_get(*, contact_id: int) -> Contact:
 
 
 def employment_list(*, contact: Contact) -> QuerySet[Employment]:
-    return contact.employments.select_related("organization").order_by("-started_on", "-id")
+    return contact.employments.select_related("organization").order_by(*CAREER_ORDER)
 
 
 def fact_get(*, contact: Contact, fact_id: int) -> Fact:

@@ -233,7 +233,7 @@ def _employment_open(contact: Contact, *, started_on: date) -> Employment:
 def _employment_move(contact: Contact, *, moved_on: date) -> None:
     current = contact.employments.filter(ended_on__isnull=True).first()
     if current is not None:
-        if current.started_on > moved_on:
+        if current.started_on is not None and current.started_on > moved_on:
             raise ValidationError(
                 {
                     "moved_on": f"The current position started on {current.started_on}; "

@@ -401,7 +401,8 @@ def _pipelines(job_ids: set[int]) -> dict[int, tuple[str, str, str]]:
 
 
 def _handoff_id(message: Message) -> int | None:
-    """The handoff an introduction follows, from its key (see message_introduction_schedule)."""
+    """The handoff an introduction follows, from its key (see
+    services.handoff_introductions_schedule)."""
     kind, _, rest = message.idempotency_key.partition(":")
     handoff_id = rest.partition(":")[0]
     return int(handoff_id) if kind == "introduction" and handoff_id.isdigit() else None

@@ -1,18 +1,20 @@
 """Writes to follow-through: follow-ups, messages in the outbox, templates, policies,
 suppressions, unsubscribes. Keyword-only, atomic, validated (CONTRIBUTING.md, "Where code lives")"""
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import User
 from contacts import services as contact_services
 from contacts.models import Contact
+from core.dates import day_label
 from followups.models import (
     OBLIGATION_KINDS,
     FollowUp,
@@ -28,9 +30,10 @@ from followups.permissions import can_change_followup, can_change_message
 from jobs import services as job_services
 from jobs.models import Candidacy, Job
 from jobs.permissions import can_change_job
+from jobs.services.decisions import Decision
 from market.models import MarketNote
 from relationships.models import Handoff, Interaction
-from relationships.services import interaction_log
+from relationships.services import TimelineEntry, interaction_bulk_log, interaction_log
 
 # --- follow-ups ----------------------------------------------------------------------------------
 
@@ -94,12 +97,14 @@ def followup_delete(*, followup: FollowUp, user: User) -> None:
 @transaction.atomic
 def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> FollowUp:
     """Done: the outcome goes on the contact's timeline (a call or meeting is a touch, which
-    moves the relationship's clock and, for a candidacy, its candidate-facing touch)."""
+    moves the relationship's clock and, for a candidacy, its candidate-facing touch). A
+    follow-up already done (say, by the call logged on the contact's page) stays as it is: Done
+    again logs nothing twice."""
     if not can_change_followup(user, followup):
         raise PermissionDenied("Only the owner, a manager or an admin completes this follow-up.")
     followup = FollowUp.objects.select_for_update().select_related("contact").get(pk=followup.pk)
     if not followup.is_open:
-        raise ValidationError({"outcome": "This follow-up is already done."})
+        return followup
     outcome = outcome.strip()
     if not outcome:
         raise ValidationError({"outcome": "Say how it went: the outcome goes on the timeline."})
@@ -129,6 +134,94 @@ def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> Follow
     ):
         job_services.candidacy_candidate_touch_record(candidacy_ids=[followup.candidacy_id], at=now)
     return followup
+
+
+# --- what a touch or a decision settles ------------------------------------------------------
+
+# The touches of one timeline write, a row per contact: a touch that moved the relationship's
+# clock past now (it is no longer due) completes its open keep-in-touch follow-up; a call
+# completes a "call instead" (and is the candidate-facing touch of its candidacy, as Done on it
+# would be).
+TOUCH_SETTLES_SQL = """
+WITH touched AS (
+    SELECT * FROM unnest(%(contact_ids)s::bigint[], %(moved)s::boolean[],
+                         %(touch_outcomes)s::text[], %(call_ats)s::timestamptz[],
+                         %(call_outcomes)s::text[])
+        AS t(contact_id, moved, touch_outcome, call_at, call_outcome)
+), done AS (
+    UPDATE followups_followup f
+    SET completed_at = %(now)s, updated_at = %(now)s,
+        outcome = CASE f.reason WHEN 'call_instead' THEN t.call_outcome ELSE t.touch_outcome END
+    FROM touched t
+    WHERE f.contact_id = t.contact_id AND f.completed_at IS NULL
+      AND ((f.reason = 'relationship_cadence' AND t.moved AND EXISTS (
+                SELECT 1 FROM relationships_relationship r
+                WHERE r.contact_id = f.contact_id AND r.next_touch_due > %(now)s))
+           OR (f.reason = 'call_instead' AND t.call_at IS NOT NULL))
+    RETURNING f.candidacy_id, f.reason, t.call_at
+)
+UPDATE jobs_candidacy c SET last_candidate_touch_at = d.call_at, updated_at = %(now)s
+FROM (SELECT candidacy_id, max(call_at) AS call_at FROM done
+      WHERE reason = 'call_instead' AND candidacy_id IS NOT NULL GROUP BY candidacy_id) d
+WHERE c.id = d.candidacy_id
+  AND (c.last_candidate_touch_at IS NULL OR c.last_candidate_touch_at < d.call_at)
+"""
+
+
+def _touched(touch: Interaction) -> str:
+    """ "Touched: call on 2 Mar 2026"."""
+    kind = Interaction.Kind(touch.kind).label.lower()
+    return f"Touched: {kind} on {day_label(touch.occurred_at)}"
+
+
+def followups_touch_settle(touches: Sequence[Interaction], clock_moved: set[int]) -> None:
+    """Complete the follow-ups these touches answer, in one statement. Registered with
+    relationships' touch listeners in FollowupsConfig.ready()."""
+    latest: dict[int, Interaction] = {}
+    calls: dict[int, Interaction] = {}
+    for touch in touches:
+        for seen, wanted in ((latest, True), (calls, touch.kind == Interaction.Kind.CALL)):
+            known = seen.get(touch.contact_id)
+            if wanted and (known is None or touch.occurred_at > known.occurred_at):
+                seen[touch.contact_id] = touch
+    contact_ids = sorted(latest)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TOUCH_SETTLES_SQL,
+            {
+                "now": timezone.now(),
+                "contact_ids": contact_ids,
+                "moved": [pk in clock_moved for pk in contact_ids],
+                "touch_outcomes": [_touched(latest[pk]) for pk in contact_ids],
+                "call_ats": [calls[pk].occurred_at if pk in calls else None for pk in contact_ids],
+                "call_outcomes": [_touched(calls[pk]) if pk in calls else "" for pk in contact_ids],
+            },
+        )
+
+
+CLIENT_DECIDED_SQL = """
+UPDATE followups_followup f
+SET completed_at = %(now)s, updated_at = %(now)s, outcome = d.outcome
+FROM unnest(%(candidacy_ids)s::bigint[], %(outcomes)s::text[]) AS d(candidacy_id, outcome)
+WHERE f.candidacy_id = d.candidacy_id AND f.reason = 'chase_client' AND f.completed_at IS NULL
+"""
+
+
+def followups_decision_settle(decisions: Sequence[Decision]) -> None:
+    """A decision on a candidacy completes the open "chase the client" follow-up about it, in
+    one statement. Registered with jobs' decision listeners in FollowupsConfig.ready()."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLIENT_DECIDED_SQL,
+            {
+                "now": timezone.now(),
+                "candidacy_ids": [decision.candidacy_id for decision in decisions],
+                "outcomes": [
+                    f"Decided: {decision.what} on {day_label(decision.at)}"
+                    for decision in decisions
+                ],
+            },
+        )
 
 
 @transaction.atomic
@@ -279,25 +372,6 @@ def message_skip(*, message: Message, user: User, reason: str) -> Message:
     message.skip_reason = reason
     message.skipped_by = user
     message.save(update_fields=["status", "skip_reason", "skipped_by", "updated_at"])
-    return message
-
-
-@transaction.atomic
-def message_introduction_schedule(
-    *, owner: User, contact: Contact, handoff: Handoff, personal_note: str = ""
-) -> Message:
-    """An email introducing the new recruiter after a handoff, through the outbox."""
-    message, _ = Message.objects.get_or_create(
-        idempotency_key=f"introduction:{handoff.pk}:{contact.pk}",
-        defaults={
-            "kind": MessageKind.INTRODUCTION,
-            "owner": owner,
-            "contact": contact,
-            "recipient": contact.primary_email,
-            "personal_note": personal_note.strip(),
-            "send_after": timezone.now(),
-        },
-    )
     return message
 
 
@@ -460,6 +534,70 @@ def followups_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
     HandedOffWork.objects.create(handoff=handoff, followups=followups, messages=messages)
 
 
+# --- a decision undone, a candidacy reopened ---------------------------------------------------
+
+LEFT_STATUSES = frozenset(
+    {
+        Message.Status.SENDING,
+        Message.Status.SENT,
+        Message.Status.DELIVERED,
+        Message.Status.BOUNCED,
+        Message.Status.COMPLAINED,
+    }
+)
+
+
+def followups_candidacies_reopen(candidacies: Sequence[Candidacy], *, undo: bool) -> None:
+    """A reopened candidacy owes no closure notice: the one still to leave is cancelled (on the
+    timeline), a "call instead" for one that could not leave is no longer needed, and every
+    closure of the candidacy gives up its idempotency key, so a later decision gets its own
+    notice. An undo after the notice left is refused: the candidate has been told. Registered
+    with jobs' reopen listeners in FollowupsConfig.ready()."""
+    by_id = {candidacy.pk: candidacy for candidacy in candidacies}
+    closures = list(
+        Message.objects.select_for_update()
+        .filter(kind=MessageKind.CLOSURE, candidacy_id__in=list(by_id))
+        .exclude(idempotency_key__contains=":reopened:")
+        .order_by("id")
+    )
+    if undo and any(message.status in LEFT_STATUSES for message in closures):
+        raise ValidationError(
+            {"candidacy": "The closure notice has already been sent: the decision stands."}
+        )
+    now = timezone.now()
+    reason = "the decision was undone" if undo else "the candidacy was reopened"
+    pending = [m for m in closures if m.status in (Message.Status.SCHEDULED, Message.Status.QUEUED)]
+    Message.objects.filter(pk__in=[m.pk for m in pending]).update(
+        status=Message.Status.CANCELLED, skip_reason=reason, updated_at=now
+    )
+    Message.objects.filter(pk__in=[m.pk for m in closures]).update(
+        idempotency_key=Concat(F("idempotency_key"), Value(":reopened:"), Cast("id", CharField())),
+        updated_at=now,
+    )
+    FollowUp.objects.open().filter(
+        reason=FollowUp.Reason.CALL_INSTEAD, message_id__in=[m.pk for m in closures]
+    ).update(completed_at=now, outcome=f"Not needed: {reason}.", updated_at=now)
+    interaction_bulk_log(
+        entries=[
+            TimelineEntry(
+                contact=by_id[message.candidacy_id].contact,
+                kind=Interaction.Kind.OTHER,
+                direction=Interaction.Direction.INTERNAL,
+                summary=f"Closure notice cancelled: {reason}",
+                recruiter=message.owner,
+                occurred_at=now,
+            )
+            for message in pending
+        ]
+    )
+
+
+def closure_undo_window() -> timedelta:
+    """The undo window of a decision: the policy's, after which the closure notice leaves.
+    Registered with jobs in FollowupsConfig.ready()."""
+    return (Policy.objects.filter(pk=1).first() or Policy()).closure_undo
+
+
 # --- split ---------------------------------------------------------------------------------------
 
 
@@ -478,19 +616,61 @@ def followups_split_move(original: Job, job_a: Job, job_b: Job) -> None:
     )
 
 
+INTRODUCTIONS_SQL = """
+INSERT INTO followups_message (
+    created_at, updated_at, kind, owner_id, contact_id, job_id, candidacy_id, recipient, subject,
+    text, html, edited, personal_note, idempotency_key, send_after, deadline, status, attempts,
+    last_error, claimed_at, sent_at, esp_message_id, skip_reason, skipped_by_id)
+SELECT DISTINCT ON (ct.id) %(now)s, %(now)s, 'introduction', h.to_recruiter_id, ct.id, NULL,
+    NULL, ct.emails[1], '', '', '', false, %(note)s, 'introduction:' || h.id || ':' || ct.id,
+    %(send_after)s, NULL, 'scheduled', 0, '', NULL, NULL, '', '', NULL
+FROM relationships_handoff h
+JOIN relationships_interaction i ON i.handoff_id = h.id
+JOIN contacts_contact ct ON ct.id = i.contact_id
+WHERE h.id = %(handoff)s
+  AND cardinality(ct.emails) > 0 AND NOT ct.email_opt_out AND NOT ct.do_not_contact
+  AND (%(everyone)s OR ct.id = ANY(%(ids)s)
+       OR (%(with_business)s AND NOT ct.id = ANY(%(except)s) AND (
+           EXISTS (SELECT 1 FROM jobs_candidacy c
+                   WHERE c.contact_id = ct.id AND c.decided_at IS NULL)
+           OR EXISTS (SELECT 1 FROM jobs_job j
+                      WHERE j.hiring_manager_id = ct.id AND j.status = ANY(%(active)s)))))
+ORDER BY ct.id
+ON CONFLICT (idempotency_key) DO NOTHING
+"""
+
+
 @transaction.atomic
-def handoff_introductions_schedule(*, handoff: Handoff, user: User, personal_note: str = "") -> int:
-    """Introduce the new recruiter by email to every handed-off contact who can be emailed."""
+def handoff_introductions_schedule(
+    *,
+    handoff: Handoff,
+    user: User,
+    contact_ids: Iterable[int] | None = None,
+    with_business: bool = False,
+    except_ids: Iterable[int] = (),
+    personal_note: str = "",
+) -> int:
+    """Introduce the new recruiter by email, through the outbox (leaving after the review window,
+    so the new owner may add a personal note), to the handed-off contacts who can be emailed:
+    those in `contact_ids` (every one when None) and, `with_business`, every other one (but
+    `except_ids`) who has an open candidacy or is the client of an active job. One statement;
+    returns how many introductions it scheduled (none twice)."""
     if user.pk not in (handoff.performed_by_id, handoff.to_recruiter_id) and not user.is_manager:
         raise PermissionDenied("Only who made the handoff, its new owner or a manager does this.")
-    contacts = Contact.objects.filter(
-        interactions__handoff=handoff, email_opt_out=False, do_not_contact=False
-    ).exclude(emails=[])
-    owner = handoff.to_recruiter
-    count = 0
-    for contact in contacts.distinct():
-        message_introduction_schedule(
-            owner=owner, contact=contact, handoff=handoff, personal_note=personal_note
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INTRODUCTIONS_SQL,
+            {
+                "now": now,
+                "send_after": now + Policy.current().review_window,
+                "note": personal_note.strip(),
+                "handoff": handoff.pk,
+                "everyone": contact_ids is None,
+                "ids": list(contact_ids or []),
+                "with_business": with_business,
+                "except": list(except_ids),
+                "active": sorted(Job.ACTIVE_STATUSES),
+            },
         )
-        count += 1
-    return count
+        return cursor.rowcount

@@ -1,5 +1,6 @@
 """The jobs pages' forms. Services do the checking; their errors land next to the fields."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -140,6 +141,8 @@ class CandidacyAddForm(BootstrapForm):
     stage = forms.ChoiceField(
         choices=[(s.value, s.label) for s in BOARD_STAGES], initial=Candidacy.Stage.SOURCED
     )
+    # Set by "Add a new candidacy" when they had one for the job, closed (instead of reopening).
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, jobs: list[Job] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,10 +211,13 @@ class JobSplitForm(BootstrapForm):
         job: Job,
         candidacies: list[Candidacy],
         profiles: list[str] | None = None,
+        hints: Mapping[int, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """`profiles`: the two people the interviewers want (jobs.divergence), which name the
-        new jobs; without them the names only tell the two apart."""
+        new jobs; without them the names only tell the two apart. `hints`: candidacy id -> the
+        route its scores point to (jobs.scorecards.RouteHint), pre-selected, with why and the
+        scorecards beside the candidate."""
         super().__init__(*args, **kwargs)
         self.candidacies = candidacies
         if not self.is_bound:
@@ -227,6 +233,10 @@ class JobSplitForm(BootstrapForm):
                 initial=ROUTE_A,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
+        for pk, hint in (hints or {}).items():
+            if f"route_{pk}" in self.fields:
+                self.fields[f"route_{pk}"].initial = hint.route
+                self.fields[f"route_{pk}"].help_text = hint.text
 
     def route_fields(self) -> list[forms.BoundField]:
         return [self[f"route_{candidacy.pk}"] for candidacy in self.candidacies]

@@ -1,7 +1,7 @@
 """Reads over jobs shared by the pages and the API; each is a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import (
     Count,
@@ -185,6 +185,30 @@ def candidacy_board_columns(candidacies: list[Candidacy]) -> list[dict]:
     ]
 
 
+def decided_by_subquery() -> Subquery:
+    """The user who made the decision that closed the candidacy (its last change with an
+    outcome), as an annotation: whether they may undo it."""
+    return Subquery(
+        StageChange.objects.filter(candidacy_id=OuterRef("pk"))
+        .exclude(outcome="")
+        .order_by("-at", "-id")
+        .values("by_id")[:1]
+    )
+
+
+def candidacy_recently_decided_list(*, job: Job, since: datetime) -> list[Candidacy]:
+    """The job's candidacies closed by a decision of their own since `since` (the undo window),
+    latest first, with their contact and who decided (`decided_by_id`)."""
+    return list(
+        Candidacy.objects.filter(job=job, decided_at__gte=since)
+        .exclude(outcome__in=[Candidacy.Outcome.JOB_FILLED, Candidacy.Outcome.JOB_CANCELLED])
+        .select_related("contact")
+        .defer("contact__search_vector")
+        .annotate(decided_by_id=decided_by_subquery())
+        .order_by("-decided_at", "-id")
+    )
+
+
 def candidacy_get(*, candidacy_id: int) -> Candidacy:
     return Candidacy.objects.select_related("job", "contact").get(pk=candidacy_id)
 
@@ -197,6 +221,7 @@ def candidacy_contact_list(
         Candidacy.objects.filter(contact=contact)
         .select_related("job__organization")
         .defer("job__organization__search_vector")
+        .annotate(decided_by_id=decided_by_subquery())
         .order_by(Coalesce("decided_at", Value(timezone.now())).desc(), "-id")[:limit]
     )
 

@@ -190,6 +190,12 @@ class CandidacyCreateSerializer(serializers.Serializer):
     contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
     stage = serializers.ChoiceField(choices=Candidacy.Stage.choices, default="sourced")
     note = serializers.CharField(required=False, default="", allow_blank=True)
+    again = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The contact had a candidacy for this job, closed: add a second one anyway "
+        "(without it, that is refused with the closed candidacy's date and outcome).",
+    )
 
 
 class CandidacyMoveSerializer(serializers.Serializer):

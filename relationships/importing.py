@@ -1,5 +1,7 @@
 """Importing contacts from CSV with their owner: contacts.importing reads and writes the contacts;
-this layer gives every new contact a relationship owned by the importer, in the same transaction.
+this layer gives every new contact a relationship owned by the importer, and every contact the
+import created or updated a row on its timeline ("Imported from Connections.csv by Rosa Reyes"),
+in the same transaction, a batch at a time.
 """
 
 from collections.abc import Callable, Sequence
@@ -9,8 +11,9 @@ from django.db import transaction
 from accounts.models import User
 from contacts import importing
 from contacts.importing import ImportResult
-from contacts.models import ContactImport
-from relationships.services import relationship_bulk_create
+from contacts.models import Contact, ContactImport
+from relationships.models import Interaction
+from relationships.services import TimelineEntry, interaction_bulk_log, relationship_bulk_create
 
 
 def contacts_import(
@@ -18,6 +21,7 @@ def contacts_import(
     content: bytes | str,
     owner: User,
     dry_run: bool,
+    file_name: str = "a CSV file",
     mapping: Sequence[str] | None = None,
     on_duplicate: str = ContactImport.OnDuplicate.SKIP,
     skip_invalid_rows: bool = False,
@@ -29,6 +33,22 @@ def contacts_import(
     def relationships_create(contact_ids: list[int]) -> None:
         relationship_bulk_create(contact_ids=contact_ids, owner=owner)
 
+    def timeline_write(contacts: list[tuple[int, int | None]], *, created: bool) -> None:
+        verb = "Imported" if created else "Updated"
+        interaction_bulk_log(
+            entries=[
+                TimelineEntry(
+                    # Only the ids are needed: the rows are written in one insert.
+                    contact=Contact(pk=contact_id, organization_id=organization_id),
+                    kind=Interaction.Kind.OTHER,
+                    direction=Interaction.Direction.INTERNAL,
+                    summary=f"{verb} from {file_name} by {owner}"[:300],
+                    recruiter=owner,
+                )
+                for contact_id, organization_id in contacts
+            ]
+        )
+
     return importing.contact_import(
         content=content,
         mapping=mapping,
@@ -36,7 +56,9 @@ def contacts_import(
         skip_invalid_rows=skip_invalid_rows,
         dry_run=dry_run,
         on_created=relationships_create,
+        on_written=timeline_write,
         on_progress=on_progress,
+        author=owner,
     )
 
 
@@ -65,6 +87,7 @@ def contact_import_preview(
         content=contact_import.content,
         owner=contact_import.created_by,
         dry_run=True,
+        file_name=contact_import.file_name,
         mapping=contact_import.mapping,
         on_duplicate=contact_import.on_duplicate,
     )
@@ -86,6 +109,7 @@ def contact_import_confirm(
         content=contact_import.content,
         owner=owner,
         dry_run=False,
+        file_name=contact_import.file_name,
         mapping=contact_import.mapping,
         on_duplicate=contact_import.on_duplicate,
         skip_invalid_rows=skip_invalid_rows,

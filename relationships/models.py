@@ -28,6 +28,9 @@ class Handoff(TimestampedModel):
     scope = models.CharField(max_length=16, choices=Scope.choices)
     note = models.TextField(blank=True)
     relationship_count = models.PositiveIntegerField(default=0)
+    # What the handoff's options did, in a sentence each, by option name (see
+    # relationships.handoff_options): {"introductions": "3 introductions ... scheduled"}.
+    extras = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,7 +2,7 @@
 span contacts and relationships (onboarding, merging), composed here because this layer sees both.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ from accounts.models import User
 from contacts import merging
 from contacts import services as contact_services
 from contacts.models import Contact, Fact
+from relationships.handoff_options import handoff_options_perform
 from relationships.models import Connection, Handoff, Interaction, Relationship
 from relationships.permissions import (
     can_change_relationship,
@@ -410,9 +411,12 @@ def relationship_handoff(
     performed_by: User,
     note: str = "",
     contacts: Sequence[Contact] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Handoff:
     """Move relationships from one recruiter to another: the listed contacts, or all of them when
-    `contacts` is None. Every moved contact gets a handoff entry on its timeline."""
+    `contacts` is None. Every moved contact gets a handoff entry on its timeline. `options` are
+    the choices made for the handoff options later apps registered (by name, see
+    relationships.handoff_options), performed after everything moved."""
     relationships, scope = _handoff_relationships(
         from_recruiter=from_recruiter,
         to_recruiter=to_recruiter,
@@ -454,4 +458,5 @@ def relationship_handoff(
     )
     for mover in _handoff_movers.values():
         mover(handoff, contact_ids)
+    handoff_options_perform(handoff, performed_by, options or {})
     return handoff

@@ -4,6 +4,13 @@ rows that are already clean.
 
 Row numbers are the file's line numbers, header and preamble lines included, so "row 7" is what a
 spreadsheet or an editor shows as line 7.
+
+The person matters more than a field: a cell that cannot be imported (an invalid email, a phone
+too short, a URL that is not a LinkedIn profile...) is left out with a warning naming row, column
+and value, and the row is imported without it. Only a row with nothing to make a person of (no
+name, no email and no LinkedIn URL) is an error. A row that repeats a person of an earlier row
+(the same email in any case, the same LinkedIn profile with or without its trailing slash) is
+merged into that row (`FileMerger`).
 """
 
 import codecs
@@ -12,6 +19,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -46,11 +54,15 @@ TARGETS: dict[str, str] = {
     "tags": "Tags",
     "source": "Source",
     "location": "Location",
-    "connected_on": "LinkedIn “Connected On” (into the source)",
+    "connected_on": "LinkedIn “Connected On” (a dated fact)",
 }
 # Several columns may feed these (Email 1, Email 2...); every other field takes one column.
 REPEATABLE_TARGETS = frozenset({"email", "phone", "roles", "tags"})
 REQUIRED_TARGET = "first_name"
+# The dates a "Connected On" column is read in: LinkedIn's own ("14 Mar 2025"), then others.
+CONNECTED_ON_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+LEFT_OUT = "Imported without it."
+NOTHING_TO_IMPORT = "No name, no email and no LinkedIn URL: nothing to make a person of."
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("firstname", "first", "givenname", "forename", "prénom", "vorname"),
@@ -111,7 +123,8 @@ class ImportFileError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RowIssue:
-    """What is wrong with one cell (or with the row, when `column` is "")."""
+    """What is wrong with one cell (or with the row, when `column` is ""): an error (the row is
+    not imported) or a warning (it is, without that value), by the list it is in."""
 
     line: int
     column: str
@@ -139,10 +152,17 @@ class ContactRow:
     tags: list[str] = field(default_factory=list)
     source: str = ""
     location: str = ""
+    connected_on: date | None = None
+    first_name_column: str = ""
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_someone(self) -> bool:
+        """A name, an email or a LinkedIn profile: enough to make a person of."""
+        return bool(self.first_name or self.last_name or self.emails or self.linkedin_key)
 
 
 # --- the file ------------------------------------------------------------------------------------
@@ -183,12 +203,16 @@ class Table:
     header_index: int  # among the csv rows, blank ones included
     headers: list[str]
     header_line: int = 0
+    # Rows under the header with cells, every one of them blank (",,,"), met by rows() so far.
+    empty_rows: int = 0
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """The data rows under the header, blank rows left out. ImportFileError on bad CSV."""
+        """The data rows under the header, blank rows left out (those with cells counted in
+        `empty_rows`). ImportFileError on bad CSV."""
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         consumed = 0
         index = -1
+        self.empty_rows = 0
         while True:
             try:
                 cells = next(reader)
@@ -200,8 +224,12 @@ class Table:
                 ) from error
             line, consumed = consumed + 1, reader.line_num
             index += 1
-            if index > self.header_index and any(cell.strip() for cell in cells):
+            if index <= self.header_index:
+                continue
+            if any(cell.strip() for cell in cells):
                 yield line, cells
+            elif cells:
+                self.empty_rows += 1
 
     def has_rows(self) -> bool:
         return next(self.rows(), None) is not None
@@ -316,15 +344,17 @@ class RowReader:
                 self.columns.setdefault(target, []).append(index)
 
     def read(self, line: int, cells: Sequence[str]) -> tuple[ContactRow, list[RowIssue]]:
+        """The row and its warnings: each value that could not be imported, left out."""
         row = ContactRow(line=line)
-        issues: list[RowIssue] = []
+        warnings: list[RowIssue] = []
         extra = [cell for cell in cells[len(self.headers) :] if cell.strip()]
         if extra:
-            issues.append(
+            warnings.append(
                 RowIssue(
                     line,
                     "",
-                    f"Has {len(cells)} cells but the header has {len(self.headers)} columns.",
+                    f"Has {len(cells)} cells but the header has {len(self.headers)} columns: "
+                    f"{', '.join(repr(cell.strip()) for cell in extra)} left out.",
                 )
             )
         # Every field a column can feed is one line: a mapped cell with a line break is an
@@ -339,18 +369,16 @@ class RowReader:
         for target, indexes in self.columns.items():
             for index in indexes:
                 value = cells[index].strip() if index < len(cells) else ""
-                message = self._cell(row, target, value, self.headers[index])
-                if message:
-                    issues.append(RowIssue(line, self.headers[index], message))
-        if not row.first_name and REQUIRED_TARGET in self.columns:
-            column = self.headers[self.columns[REQUIRED_TARGET][0]]
-            issues.append(RowIssue(line, column, "First name is required."))
-        return row, issues
+                for problem in self._cell(row, target, value, self.headers[index]):
+                    warnings.append(RowIssue(line, self.headers[index], f"{problem} {LEFT_OUT}"))
+        if REQUIRED_TARGET in self.columns:
+            row.first_name_column = self.headers[self.columns[REQUIRED_TARGET][0]]
+        return row, warnings
 
-    def _cell(self, row: ContactRow, target: str, value: str, column: str) -> str:
-        """Put one cell's value on the row; the problem as a sentence, or ""."""
+    def _cell(self, row: ContactRow, target: str, value: str, column: str) -> list[str]:
+        """Put one cell's value on the row; what could not be put there, as sentences."""
         if not value:
-            return ""
+            return []
         if target == "email":
             return _emails_add(row, value, column)
         if target == "phone":
@@ -362,117 +390,204 @@ class RowReader:
         if target == "linkedin_url":
             return _linkedin_set(row, value, column)
         if target == "connected_on":
-            if not row.source:
-                row.source = f"LinkedIn, connected {value}"[: _MAX_LENGTHS["source"]]
-            return ""
+            return _connected_on_set(row, value)
         limit = _MAX_LENGTHS[target]
         if len(value) > limit:
-            return f"Longer than {limit} characters ({len(value)})."
+            return [f"'{value[:40]}…' is longer than {limit} characters ({len(value)})."]
         if not getattr(row, target):
             setattr(row, target, value)
-        return ""
+        return []
 
 
-def _emails_add(row: ContactRow, value: str, column: str) -> str:
+def _emails_add(row: ContactRow, value: str, column: str) -> list[str]:
+    problems = []
     for raw in _SPLIT_EMAILS.split(value):
         if not raw:
             continue
         try:
             email = email_normalize(raw)
         except ValidationError as error:
-            return error.messages[0]
+            problems.append(error.messages[0])
+            continue
         if email not in row.emails:
             row.emails.append(email)
             row.email_columns.append(column)
-    return ""
+    return problems
 
 
-def _phones_add(row: ContactRow, value: str, column: str) -> str:
+def _phones_add(row: ContactRow, value: str, column: str) -> list[str]:
+    problems = []
     for raw in _SPLIT.split(value):
         phone = raw.strip()
         if not phone:
             continue
         key = phone_key(phone)
         if not key:
-            return f"'{phone}' is not a phone number: it needs at least {PHONE_MIN_DIGITS} digits."
-        if len(phone) > _PHONE_MAX:
-            return f"'{phone}' is longer than {_PHONE_MAX} characters."
-        if key not in row.phone_keys:
+            problems.append(
+                f"'{phone}' is not a phone number: it needs at least {PHONE_MIN_DIGITS} digits."
+            )
+        elif len(phone) > _PHONE_MAX:
+            problems.append(f"'{phone}' is longer than {_PHONE_MAX} characters.")
+        elif key not in row.phone_keys:
             row.phones.append(phone)
             row.phone_keys.append(key)
             row.phone_columns.append(column)
-    return ""
+    return problems
 
 
-def _roles_add(row: ContactRow, value: str) -> str:
+def _roles_add(row: ContactRow, value: str) -> list[str]:
+    problems = []
     for raw in _SPLIT.split(value):
         name = re.sub(r"[\s-]+", "_", raw.strip().lower())
         if not name:
             continue
         role = _ROLES.get(name)
         if role is None:
-            return f"Unknown role '{raw.strip()}': use {_ROLE_HINT}."
-        if role not in row.roles:
+            problems.append(f"Unknown role '{raw.strip()}' (the roles are {_ROLE_HINT}).")
+        elif role not in row.roles:
             row.roles.append(role)
-    return ""
+    return problems
 
 
-def _tags_add(row: ContactRow, value: str) -> str:
+def _tags_add(row: ContactRow, value: str) -> list[str]:
+    problems = []
     for raw in _SPLIT.split(value):
         tag = raw.strip().lower()
         if len(tag) > _TAG_MAX:
-            return f"Tag '{raw.strip()}' is longer than {_TAG_MAX} characters."
-        if tag and tag not in row.tags:
+            problems.append(f"Tag '{raw.strip()}' is longer than {_TAG_MAX} characters.")
+        elif tag and tag not in row.tags:
             row.tags.append(tag)
-    return ""
+    return problems
 
 
-def _linkedin_set(row: ContactRow, value: str, column: str) -> str:
+def _linkedin_set(row: ContactRow, value: str, column: str) -> list[str]:
     try:
         url = linkedin_url_validate(value)
         _url_validate(url)
     except ValidationError:
-        return (
+        return [
             f"'{value}' is not a LinkedIn profile URL "
             "(expected https://www.linkedin.com/in/<name>)."
-        )
+        ]
     if len(url) > _MAX_LENGTHS["linkedin_url"]:
-        return f"Longer than {_MAX_LENGTHS['linkedin_url']} characters ({len(url)})."
+        return [f"'{url[:40]}…' is longer than {_MAX_LENGTHS['linkedin_url']} characters."]
     if not row.linkedin_url:
         row.linkedin_url, row.linkedin_key = url, linkedin_key(url)
         row.linkedin_column = column
-    return ""
+    return []
 
 
-class FileDuplicates:
-    """Remembers the emails, phones and LinkedIn profiles of the rows read so far: a later row
-    sharing one with an earlier row is a duplicate row."""
+def connected_on_parse(value: str) -> date | None:
+    """ "14 Mar 2025" (LinkedIn's export), "2025-03-14", "14/03/2025"...; None when no date."""
+    for pattern in CONNECTED_ON_FORMATS:
+        try:
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def _connected_on_set(row: ContactRow, value: str) -> list[str]:
+    """The date becomes a fact (contacts.importing.writing); the source, when no column gave
+    one, says where we met."""
+    row.source = row.source or "LinkedIn"
+    connected_on = connected_on_parse(value)
+    if connected_on is None:
+        return [f"'{value}' is not a date like 14 Mar 2025."]
+    row.connected_on = row.connected_on or connected_on
+    return []
+
+
+def row_name_settle(row: ContactRow) -> RowIssue | None:
+    """A row without a first name: named after its email or LinkedIn profile when it has no name
+    at all, so the person can be found (the warning says to fix it); with a last name, imported
+    with that alone."""
+    if row.first_name:
+        return None
+    column = row.first_name_column
+    if row.last_name:
+        return RowIssue(row.line, column, "No first name: imported with the last name only.")
+    if row.emails:
+        row.first_name = row.emails[0].split("@")[0][: _MAX_LENGTHS["first_name"]]
+        source = "email address"
+    else:
+        row.first_name = row.linkedin_key.split("/", 1)[-1][: _MAX_LENGTHS["first_name"]]
+        source = "LinkedIn profile"
+    return RowIssue(
+        row.line, column, f"No name: imported as '{row.first_name}' (from the {source})."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A row that repeats the person of an earlier row, merged into it."""
+
+    into: ContactRow
+    why: str  # "same email ana@mail.example"
+
+
+class FileMerger:
+    """Remembers the emails, LinkedIn profiles and phones of the rows read so far. A later row
+    sharing an email or a LinkedIn profile with an earlier one is the same person: `merge` folds
+    it into that row. Sharing only a phone (a switchboard, a family line) is not enough: the row
+    stays a person of its own, with a warning."""
 
     def __init__(self) -> None:
-        self.emails: dict[str, int] = {}
-        self.phones: dict[str, int] = {}
-        self.profiles: dict[str, int] = {}
+        self.emails: dict[str, ContactRow] = {}
+        self.profiles: dict[str, ContactRow] = {}
+        self.phones: dict[str, ContactRow] = {}
 
-    def check(self, row: ContactRow) -> RowIssue | None:
-        for email, column in zip(row.emails, row.email_columns, strict=True):
-            if email in self.emails:
-                first = self.emails[email]
-                return RowIssue(row.line, column, f"Duplicate of row {first}: same email {email}.")
-        for phone, key, column in zip(row.phones, row.phone_keys, row.phone_columns, strict=True):
-            if key in self.phones:
-                first = self.phones[key]
-                return RowIssue(row.line, column, f"Duplicate of row {first}: same phone {phone}.")
-        if row.linkedin_key and row.linkedin_key in self.profiles:
-            first = self.profiles[row.linkedin_key]
-            return RowIssue(
-                row.line,
-                row.linkedin_column,
-                f"Duplicate of row {first}: same LinkedIn profile {row.linkedin_url}.",
-            )
+    def same_person(self, row: ContactRow) -> Merge | None:
         for email in row.emails:
-            self.emails[email] = row.line
-        for key in row.phone_keys:
-            self.phones[key] = row.line
-        if row.linkedin_key:
-            self.profiles[row.linkedin_key] = row.line
+            if email in self.emails:
+                return Merge(self.emails[email], f"same email {email}")
+        if row.linkedin_key and row.linkedin_key in self.profiles:
+            return Merge(
+                self.profiles[row.linkedin_key], f"same LinkedIn profile {row.linkedin_url}"
+            )
         return None
+
+    def shared_phone(self, row: ContactRow) -> RowIssue | None:
+        for phone, key, column in zip(row.phones, row.phone_keys, row.phone_columns, strict=True):
+            if key in self.phones and self.phones[key] is not row:
+                first = self.phones[key].line
+                return RowIssue(
+                    row.line,
+                    column,
+                    f"Same phone {phone} as row {first}: imported as another person.",
+                )
+        return None
+
+    def remember(self, row: ContactRow) -> None:
+        for email in row.emails:
+            self.emails.setdefault(email, row)
+        if row.linkedin_key:
+            self.profiles.setdefault(row.linkedin_key, row)
+        for key in row.phone_keys:
+            self.phones.setdefault(key, row)
+
+
+def row_merge(into: ContactRow, row: ContactRow) -> None:
+    """Fold `row` into `into`: what `into` lacks is taken, emails, phones, roles and tags added."""
+    for name in ("first_name", "last_name", "title", "organization", "source", "location"):
+        if not getattr(into, name) and getattr(row, name):
+            setattr(into, name, getattr(row, name))
+    if not into.first_name_column:
+        into.first_name_column = row.first_name_column
+    if not into.linkedin_url and row.linkedin_url:
+        into.linkedin_url, into.linkedin_key = row.linkedin_url, row.linkedin_key
+        into.linkedin_column = row.linkedin_column
+    for email, column in zip(row.emails, row.email_columns, strict=True):
+        if email not in into.emails:
+            into.emails.append(email)
+            into.email_columns.append(column)
+    for phone, key, column in zip(row.phones, row.phone_keys, row.phone_columns, strict=True):
+        if key not in into.phone_keys:
+            into.phones.append(phone)
+            into.phone_keys.append(key)
+            into.phone_columns.append(column)
+    for name in ("roles", "tags"):
+        values = getattr(into, name)
+        values.extend(value for value in getattr(row, name) if value not in values)
+    if row.connected_on and (into.connected_on is None or row.connected_on < into.connected_on):
+        into.connected_on = row.connected_on

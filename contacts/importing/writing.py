@@ -1,17 +1,20 @@
 """Checking and writing the rows of a CSV import: set-based, a batch at a time.
 
-Two passes. The check reads every row, then per batch asks the database once for the existing
-contacts sharing an email, a phone or a LinkedIn profile and once for the organizations it names:
-it writes nothing, so a dry run is the check alone and its counts are exactly what the import
-would do. The write, in one transaction and only when nothing stops it, creates the missing
-organizations, then per batch COPYs the new contacts and their current positions, refreshes their
-search documents and hands their ids to `on_created`; contacts filled in by the `update` policy
-are written with one UPDATE per batch. Never a service call per row: 100,000 rows are a few
-hundred statements.
+Two passes. The check reads every row (merging a row that repeats a person of an earlier row into
+it), then per batch asks the database once for the existing contacts sharing an email, a phone or
+a LinkedIn profile and once for the organizations it names: it writes nothing, so a dry run is
+the check alone and its counts are exactly what the import would do. The write, in one
+transaction and only when nothing stops it, creates the missing organizations, then per batch
+COPYs the new contacts and their current positions (started on an unknown date: an import does
+not know when a job began), inserts their "Connected on LinkedIn" facts, refreshes their search
+documents and hands their ids to `on_created` and `on_written`; contacts filled in by the
+`update` policy are written with one UPDATE per batch. Never a service call per row: 100,000 rows
+are a few hundred statements.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
@@ -19,20 +22,25 @@ from django.db.models import F
 from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 
+from accounts.models import User
 from contacts.importing.reading import (
     NO_ROWS_ERROR,
+    NOTHING_TO_IMPORT,
     ContactRow,
-    FileDuplicates,
+    FileMerger,
     ImportFileError,
     RowIssue,
     RowReader,
     mapping_guess,
     mapping_problems,
+    row_merge,
+    row_name_settle,
     table_read,
     text_decode,
 )
-from contacts.models import Contact, ContactImport, Employment, Organization
+from contacts.models import Contact, ContactImport, Employment, Fact, Organization
 from contacts.search_index import contact_search_refresh, organization_search_refresh
+from core.dates import day_label
 
 BATCH_SIZE = 2000
 PREVIEW_ROWS = 20
@@ -41,7 +49,10 @@ LISTED_MAX = 1000
 
 OnDuplicate = ContactImport.OnDuplicate
 ContactsCreated = Callable[[list[int]], None]
+# (contact id, organization id) of each contact a batch created, or (created=False) updated.
+ContactsWritten = Callable[..., None]
 Progress = Callable[[str], None]
+CONNECTED_FACT = "Connected on LinkedIn: "
 
 
 @dataclass
@@ -58,11 +69,16 @@ class ImportResult:
     new: int = 0
     updated: int = 0
     duplicates: int = 0  # rows matching an existing contact that was left as it was
-    errors: int = 0  # rows with at least one issue
+    merged: int = 0  # rows repeating a person of an earlier row, merged into it
+    errors: int = 0  # rows that cannot become a person: not imported
+    warnings: int = 0  # rows imported without a value that could not be (see warning_issues)
+    skipped_empty: int = 0  # rows with every cell blank
     organizations_new: int = 0
     file_errors: list[str] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
+    warning_issues: list[RowIssue] = field(default_factory=list)
     duplicate_rows: list[dict[str, Any]] = field(default_factory=list)
+    merged_rows: list[dict[str, Any]] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
     written: bool = False
 
@@ -83,16 +99,20 @@ def contact_import(
     skip_invalid_rows: bool = False,
     dry_run: bool = False,
     on_created: ContactsCreated | None = None,
+    on_written: ContactsWritten | None = None,
     on_progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    author: User | None = None,
 ) -> ImportResult:
     """Import the contacts of a CSV file (bytes as uploaded, or text already decoded).
 
     Either every accepted row is written or nothing is: a file-level error, or any row with an
-    error unless `skip_invalid_rows`, stops the import before it writes. A dry run checks and
-    counts and writes nothing. `on_created` gets the ids of each batch's new contacts inside the
-    transaction (the relationships layer gives them an owner there); `on_progress` is told, in a
-    sentence, how far the check and the write have come.
+    error (nothing to make a person of) unless `skip_invalid_rows`, stops the import before it
+    writes; warnings do not. A dry run checks and counts and writes nothing. `on_created` gets
+    the ids of each batch's new contacts inside the transaction (the relationships layer gives
+    them an owner there); `on_written(pairs, created=...)` the (id, organization id) of each
+    batch's new and updated contacts (their timeline); `on_progress` is told, in a sentence, how
+    far the check and the write have come. `author` is the author of the facts it writes.
     """
     result = ImportResult(dry_run=dry_run, on_duplicate=OnDuplicate(on_duplicate))
     progress = on_progress or (lambda message: None)
@@ -108,82 +128,137 @@ def contact_import(
     result.file_errors = mapping_problems(result.headers, result.mapping)
     if result.file_errors:
         return result
-    plan = _ImportPlan(result)
-    reader = RowReader(result.headers, result.mapping)
-    duplicates = FileDuplicates()
-    batch: list[ContactRow] = []
+    plan = _ImportPlan(result, author=author)
+    reading = _Reading(result, RowReader(result.headers, result.mapping))
     try:
         for line, cells in table.rows():
-            row = _row_read(result, reader, duplicates, line, cells)
-            if row is not None:
-                batch.append(row)
-            if len(batch) >= batch_size:
-                plan.check(batch)
-                batch = []
-                progress(_checked(result))
-        plan.check(batch)
+            reading.read(line, cells)
     except ImportFileError as error:
         result.file_errors.append(error.message)
+    result.skipped_empty = table.empty_rows
+    rows = reading.people()
+    for start in range(0, len(rows), batch_size):
+        plan.check(rows[start : start + batch_size])
+        progress(_checked(result, min(start + batch_size, len(rows)), len(rows)))
     if result.rows == 0 and not result.file_errors:
         result.file_errors.append(NO_ROWS_ERROR)
-    progress(_checked(result))
+    if not rows:
+        progress(_checked(result, 0, 0))
     blocked = bool(result.file_errors) or (result.errors > 0 and not skip_invalid_rows)
     if dry_run or blocked:
         return result
     with transaction.atomic():
-        plan.write(on_created=on_created, progress=progress, batch_size=batch_size)
+        plan.write(
+            on_created=on_created, on_written=on_written, progress=progress, batch_size=batch_size
+        )
     result.written = True
     return result
 
 
-def _checked(result: ImportResult) -> str:
+def _checked(result: ImportResult, checked: int, people: int) -> str:
     return (
-        f"Checked {result.rows:,} rows: {result.new:,} new, {result.updated:,} to update, "
-        f"{result.duplicates:,} duplicates, {result.errors:,} with errors."
+        f"Checked {checked:,} of {people:,} people in {result.rows:,} rows: {result.new:,} new, "
+        f"{result.updated:,} to update, {result.duplicates:,} already in Rapport, "
+        f"{result.merged:,} merged, {result.errors:,} with errors."
     )
 
 
-def _row_read(
-    result: ImportResult,
-    reader: RowReader,
-    duplicates: FileDuplicates,
-    line: int,
-    cells: list[str],
-) -> ContactRow | None:
-    """The clean row, or None after recording its issues."""
-    result.rows += 1
-    row, issues = reader.read(line, cells)
-    if not issues:
-        duplicate = duplicates.check(row)
-        issues = [duplicate] if duplicate else []
-    if len(result.preview) < PREVIEW_ROWS:
-        result.preview.append(_preview_entry(row, issues))
-    if issues:
-        result.errors += 1
-        room = LISTED_MAX - len(result.issues)
-        result.issues.extend(issues[: max(room, 0)])
-        return None
-    return row
+class _Reading:
+    """The first pass: every row read, each warning and error recorded, the rows that repeat a
+    person merged into the first, so the check sees each person once."""
 
+    def __init__(self, result: ImportResult, reader: RowReader) -> None:
+        self.result = result
+        self.reader = reader
+        self.merger = FileMerger()
+        self.rows: list[ContactRow] = []
+        self.warned: set[int] = set()
 
-def _preview_entry(row: ContactRow, issues: list[RowIssue]) -> dict[str, Any]:
-    return {
-        "line": row.line,
-        "name": row.full_name,
-        "emails": row.emails,
-        "phones": row.phones,
-        "organization": row.organization,
-        "title": row.title,
-        "outcome": "error" if issues else "new",
-        "note": " ".join(issue.message for issue in issues),
-    }
+    def read(self, line: int, cells: list[str]) -> None:
+        result = self.result
+        result.rows += 1
+        row, warnings = self.reader.read(line, cells)
+        if not row.is_someone:
+            result.errors += 1
+            issue = RowIssue(line, "", NOTHING_TO_IMPORT)
+            if len(result.issues) < LISTED_MAX:
+                result.issues.append(issue)
+            self._preview(row, "error", issue.message)
+            return
+        merge = self.merger.same_person(row)
+        if merge is None:
+            shared = self.merger.shared_phone(row)
+            warnings += [shared] if shared else []
+        self.warn(warnings)
+        if merge is not None:
+            row_merge(merge.into, row)
+            self.merger.remember(merge.into)
+            self._preview_refresh(merge.into)
+            result.merged += 1
+            note = f"Merged into row {merge.into.line}: {merge.why}."
+            self._preview(row, "merged", note, warnings)
+            if len(result.merged_rows) < LISTED_MAX:
+                result.merged_rows.append(
+                    {"line": line, "into": merge.into.line, "name": row.full_name, "why": merge.why}
+                )
+            return
+        self.merger.remember(row)
+        self.rows.append(row)
+        self._preview(row, "new", "", warnings)
+
+    def warn(self, warnings: list[RowIssue]) -> None:
+        result = self.result
+        for issue in warnings:
+            if issue.line not in self.warned:
+                self.warned.add(issue.line)
+                result.warnings += 1
+            if len(result.warning_issues) < LISTED_MAX:
+                result.warning_issues.append(issue)
+
+    def people(self) -> list[ContactRow]:
+        """The rows to check, each a person, named (a row without a name is named after its email
+        or profile, with a warning)."""
+        for row in self.rows:
+            issue = row_name_settle(row)
+            if issue is not None:
+                self.warn([issue])
+                for entry in self.result.preview:
+                    if entry["line"] == row.line:
+                        entry["name"] = row.full_name
+                        entry["warnings"].append(issue.message)
+        return self.rows
+
+    def _preview_refresh(self, row: ContactRow) -> None:
+        """The first rows show a row as it is after what was merged into it."""
+        for entry in self.result.preview:
+            if entry["line"] == row.line:
+                entry.update(name=row.full_name, organization=row.organization, title=row.title)
+
+    def _preview(
+        self, row: ContactRow, outcome: str, note: str, warnings: Sequence[RowIssue] = ()
+    ) -> None:
+        if len(self.result.preview) < PREVIEW_ROWS:
+            self.result.preview.append(
+                {
+                    "line": row.line,
+                    "name": row.full_name,
+                    "emails": row.emails,
+                    "phones": row.phones,
+                    "organization": row.organization,
+                    "title": row.title,
+                    "outcome": outcome,
+                    "note": note,
+                    "warnings": [issue.message for issue in warnings],
+                }
+            )
 
 
 class _ImportPlan:
     """What the import will write: new rows, contacts to fill in, organizations to create."""
 
-    def __init__(self, result: ImportResult) -> None:
+    def __init__(self, result: ImportResult, *, author: User | None = None) -> None:
         self.result = result
+        self.author = author
         self.today = timezone.localdate()
         # lowercase name -> [id or None while it is still to be created, name as written]
         self.organizations: dict[str, list[Any]] = {}
@@ -191,6 +266,8 @@ class _ImportPlan:
         self.changed: dict[int, Contact] = {}
         self.moved: set[int] = set()  # changed contacts whose position changes
         self.organization_fills: dict[int, str] = {}  # contact id -> organization key
+        self.connected_known: set[int] = set()  # contacts with a "Connected on LinkedIn" fact
+        self.connected_new: dict[int, date] = {}  # changed contact id -> the date to remember
 
     # --- the check: reads only ---
 
@@ -202,6 +279,8 @@ class _ImportPlan:
             matches: dict[int, list[Contact]] = {}
         else:
             matches = self._existing_find(rows)
+        if self.result.on_duplicate == OnDuplicate.UPDATE:
+            self._connected_known_find(rows, matches)
         for row in rows:
             found = matches.get(row.line, [])
             if not found:
@@ -268,6 +347,19 @@ class _ImportPlan:
                 found[row.line] = unique
         return found
 
+    def _connected_known_find(self, rows: list[ContactRow], matches: dict) -> None:
+        """Which matched contacts already remember when they connected on LinkedIn (one query,
+        only for a batch with such dates)."""
+        ids = {
+            contact.pk for row in rows if row.connected_on for contact in matches.get(row.line, [])
+        }
+        if ids:
+            self.connected_known |= set(
+                Fact.objects.filter(
+                    contact_id__in=ids, text__startswith=CONNECTED_FACT
+                ).values_list("contact_id", flat=True)
+            )
+
     def _fill_or_note(self, row: ContactRow, contact: Contact) -> None:
         contact = self.changed.get(contact.pk, contact)
         filled = _contact_fill(contact, row)
@@ -275,6 +367,10 @@ class _ImportPlan:
         if new_organization and contact.pk not in self.organization_fills:
             self.organization_fills[contact.pk] = row.organization.lower()
             filled.add("organization")
+        known = contact.pk in self.connected_known or contact.pk in self.connected_new
+        if row.connected_on and not known:
+            self.connected_new[contact.pk] = row.connected_on
+            filled.add("LinkedIn connection date")
         if not filled:
             self._duplicate_note(row, [contact], "Already in Rapport, nothing new")
             return
@@ -310,7 +406,14 @@ class _ImportPlan:
 
     # --- the write ---
 
-    def write(self, *, on_created: ContactsCreated | None, progress: Progress, batch_size: int):
+    def write(
+        self,
+        *,
+        on_created: ContactsCreated | None,
+        on_written: ContactsWritten | None,
+        progress: Progress,
+        batch_size: int,
+    ):
         self._organizations_create()
         written = 0
         for start in range(0, len(self.new_rows), batch_size):
@@ -321,16 +424,48 @@ class _ImportPlan:
                 for contact_id, row in zip(ids, rows, strict=True)
                 if row.organization or row.title
             )
+            self._connected_facts_create(
+                (contact_id, row.connected_on)
+                for contact_id, row in zip(ids, rows, strict=True)
+                if row.connected_on
+            )
             contact_search_refresh(ids)
             if on_created:
                 on_created(ids)
+            if on_written:
+                organization_ids = [self._organization_of(row.organization)[0] for row in rows]
+                on_written(list(zip(ids, organization_ids, strict=True)), created=True)
             written += len(ids)
             progress(f"Wrote {written:,} of {len(self.new_rows):,} new contacts.")
         changed = list(self.changed.values())
         for start in range(0, len(changed), batch_size):
-            self._contacts_update(changed[start : start + batch_size])
+            batch = changed[start : start + batch_size]
+            self._contacts_update(batch)
+            self._connected_facts_create(
+                (contact.pk, self.connected_new[contact.pk])
+                for contact in batch
+                if contact.pk in self.connected_new
+            )
+            if on_written:
+                on_written([(c.pk, c.organization_id) for c in batch], created=False)
         if changed:
             progress(f"Updated {len(changed):,} contacts.")
+
+    def _connected_facts_create(self, connections: Iterable[tuple[int, date]]) -> None:
+        """ "Connected on LinkedIn: 14 Mar 2025", remembered as of that day, in one insert."""
+        Fact.objects.bulk_create(
+            [
+                Fact(
+                    contact_id=contact_id,
+                    category=Fact.Category.OTHER,
+                    text=f"{CONNECTED_FACT}{day_label(connected_on)}",
+                    learned_on=connected_on,
+                    author=self.author,
+                )
+                for contact_id, connected_on in connections
+            ],
+            batch_size=BATCH_SIZE,
+        )
 
     def _organizations_create(self) -> None:
         missing = [entry for entry in self.organizations.values() if entry[0] is None]
@@ -371,12 +506,13 @@ class _ImportPlan:
         return ids
 
     def _positions_copy(self, positions: Iterable[tuple[int, int | None, str, str]]) -> None:
-        """Current positions: (contact id, organization id, organization name, title)."""
+        """Current positions: (contact id, organization id, organization name, title). Their
+        start is unknown (null): the day of the import is not the day the job began."""
         now = timezone.now()
         with connection.cursor() as cursor, cursor.copy(EMPLOYMENT_COPY_SQL) as copy:
             for contact_id, organization_id, organization_name, title in positions:
                 copy.write_row(
-                    (now, now, contact_id, organization_id, organization_name, title, self.today)
+                    (now, now, contact_id, organization_id, organization_name, title, None)
                 )
 
     def _contacts_update(self, contacts: list[Contact]) -> None:
@@ -389,7 +525,7 @@ class _ImportPlan:
         Contact.objects.bulk_update(contacts, UPDATED_FIELDS)
         moved = [contact for contact in contacts if contact.pk in self.moved]
         if moved:
-            # As contact_update does: the current position ends, the new one starts today.
+            # The current position ends by today; when the new one began, the file does not say.
             Employment.objects.filter(
                 contact_id__in=[contact.pk for contact in moved], ended_on__isnull=True
             ).update(ended_on=Greatest(F("started_on"), self.today), updated_at=now)

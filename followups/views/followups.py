@@ -44,6 +44,10 @@ def followup_new(request: HttpRequest, contact_pk: int) -> HttpResponse:
 @require_POST
 def followup_complete(request: HttpRequest, pk: int) -> HttpResponse:
     followup = selectors.followup_get(user=request.user, pk=pk)
+    if not followup.is_open:
+        # Done already, say by the call logged on the contact's page: nothing is logged twice.
+        messages.info(request, f"Already done: {followup.summary} ({followup.outcome}).")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = FollowUpCompleteForm(request.POST)
     if form.is_valid():
         try:

@@ -3,11 +3,22 @@ a StageChange and a row on their timeline (relationships.services.interaction_lo
 
 from jobs.services.access import job_change_check
 from jobs.services.candidacies import (
+    CLOSED_CANDIDACY,
     candidacy_add,
     candidacy_candidate_touch_record,
     candidacy_close,
+    candidacy_decision_undo,
     candidacy_move,
+    candidacy_reopen,
+    decision_undo_deadline,
     feedback_record,
+)
+from jobs.services.decisions import (
+    Decision,
+    decision_listener_register,
+    reopen_listener_register,
+    undo_window,
+    undo_window_register,
 )
 from jobs.services.jobs import (
     job_close,
@@ -19,6 +30,15 @@ from jobs.services.jobs import (
 from jobs.services.splitting import job_split, split_mover_register
 
 __all__ = [
+    "CLOSED_CANDIDACY",
+    "candidacy_decision_undo",
+    "candidacy_reopen",
+    "decision_undo_deadline",
+    "Decision",
+    "decision_listener_register",
+    "reopen_listener_register",
+    "undo_window",
+    "undo_window_register",
     "candidacy_add",
     "candidacy_candidate_touch_record",
     "candidacy_close",

@@ -20,6 +20,7 @@ from jobs.models import (
     intake_completeness,
 )
 from jobs.services.access import job_change_check
+from jobs.services.decisions import Decision, decisions_announce
 from relationships.models import Handoff, Interaction
 from relationships.services import TimelineEntry, interaction_bulk_log
 
@@ -189,6 +190,12 @@ def job_close(*, job: Job, status: str, user: User | None, reason: str = "") -> 
                 recruiter=user,
                 occurred_at=now,
             )
+            for candidacy in closing
+        ]
+    )
+    decisions_announce(
+        [
+            Decision(candidacy_id=candidacy.pk, what=f"closed, {label.lower()}", at=now)
             for candidacy in closing
         ]
     )

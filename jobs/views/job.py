@@ -14,6 +14,8 @@ from jobs.forms import FeedbackForm, IntakeForm, JobCloseForm, JobOpenForm
 from jobs.models import Job
 from jobs.panels import JOB_PAGE
 from jobs.permissions import can_change_job
+from jobs.scorecards import job_feedback_matrix
+from jobs.views.board import decided_context
 from jobs.views.common import job_or_404
 
 INTERVIEWER_CHOICE_LIMIT = 200
@@ -34,12 +36,14 @@ def job_page_response(
         "completeness": completeness,
         "missing": missing,
         "pipeline": selectors.job_pipeline_summary(job=job),
+        "matrix": job_feedback_matrix(job=job, criteria=selectors.job_criteria(job)),
         "suggestion": split_suggestion_get(job=job) if job.is_active else None,
         "siblings": selectors.job_sibling_list(job=job),
         "can_change": can_change_job(request.user, job),
         "open_form": open_form or JobOpenForm(),
         "close_form": close_form or JobCloseForm(),
         "panels": JOB_PAGE.render_list(request, job),
+        **decided_context(request, job),
     }
     return render(request, "jobs/job_detail.html", context, status=status)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from jobs import selectors, services
 from jobs.divergence import split_suggestion_get
 from jobs.forms import JobSplitForm
+from jobs.scorecards import split_route_hints
 from jobs.views.common import job_or_404
 
 
@@ -20,11 +21,13 @@ def job_split(request: HttpRequest, pk: int) -> HttpResponse:
     services.job_change_check(job=job, user=request.user)  # the form is for who may change it
     candidacies = selectors.candidacy_board_list(job=job)
     suggestion = split_suggestion_get(job=job) if job.is_active else None
+    hints = split_route_hints(job=job, candidacies=candidacies)
     form = JobSplitForm(
         request.POST or None,
         job=job,
         candidacies=candidacies,
         profiles=suggestion.profiles if suggestion else None,
+        hints=hints,
     )
     if request.method == "POST" and form.is_valid():
         try:

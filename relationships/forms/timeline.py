@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from contacts.search import contact_search
 from core.forms import BootstrapForm
 from relationships.models import Connection, Interaction, Relationship
 
@@ -69,36 +71,70 @@ class RelationshipTierForm(BootstrapForm):
 
 
 class ConnectionForm(BootstrapForm):
-    """`this contact <kind> other`, or the other way round."""
+    """`this contact <kind> other`, or the other way round. The other contact is found by typing
+    a name (or an email, a company...) into `other_query`: with htmx the matches appear as the
+    recruiter types; without, submitting the form shows them, and the recruiter picks one
+    (`other`, a radio per match) and submits again."""
 
     DIRECTION_CHOICES = [
         ("from", "This contact … the other"),
         ("to", "The other … this contact"),
     ]
+    MATCH_LIMIT = 8
 
     direction = forms.ChoiceField(label="Which way", choices=DIRECTION_CHOICES, initial="from")
     kind = forms.ChoiceField(label="How they are connected", choices=Connection.Kind.choices)
-    other = forms.IntegerField(
-        label="Other contact's number",
-        min_value=1,
-        help_text="The number in their page's address: /contacts/<number>/.",
-        error_messages={"required": "Give the other contact's number."},
+    other_query = forms.CharField(
+        label="Other contact",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "placeholder": "Type a name"}
+        ),
     )
+    # The pick among the matches: rendered as radios by the matches partial.
+    other = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(max_length=300, required=False)
 
     def __init__(self, *args, contact: Contact, **kwargs) -> None:
         kwargs.setdefault("prefix", "connection")
         super().__init__(*args, **kwargs)
         self.contact = contact
+        self.matches: list[Contact] = []
+        self.fields["other_query"].widget.attrs.update(
+            {
+                "hx-get": reverse("relationships:connection-matches", args=[contact.pk]),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": f"#connection-matches-{contact.pk}",
+                "hx-swap": "innerHTML",
+            }
+        )
 
-    def clean_other(self) -> Contact:
-        other_id = self.cleaned_data["other"]
-        if other_id == self.contact.pk:
-            raise forms.ValidationError("A contact cannot be connected to themselves.")
-        other = Contact.objects.filter(pk=other_id).first()
-        if other is None:
-            raise forms.ValidationError(f"There is no contact number {other_id}.")
-        return other
+    def matches_find(self, query: str) -> list[Contact]:
+        """The contacts the search finds for `query`, this contact left out."""
+        found = contact_search(query=query, limit=self.MATCH_LIMIT + 1)
+        return [c for c in found if c.pk != self.contact.pk][: self.MATCH_LIMIT]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        other_id, query = cleaned.get("other"), (cleaned.get("other_query") or "").strip()
+        if other_id is not None:
+            if other_id == self.contact.pk:
+                self.add_error("other_query", "A contact cannot be connected to themselves.")
+            elif (other := Contact.objects.filter(pk=other_id).first()) is None:
+                self.add_error("other_query", f"There is no contact number {other_id}.")
+            else:
+                cleaned["other"] = other
+            return cleaned
+        if not query:
+            self.add_error("other_query", "Type the other contact's name, then pick them.")
+            return cleaned
+        self.matches = self.matches_find(query)
+        if self.matches:
+            self.add_error("other_query", "Pick the contact among the matches.")
+        else:
+            self.add_error("other_query", f"Nobody matches “{query}”.")
+        return cleaned
 
     def connection_ends(self) -> tuple[Contact, Contact]:
         """(from_contact, to_contact) for the service."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Employment, Fact
 from contacts.search import contact_search
+from contacts.selectors import CAREER_ORDER
 from core.cursors import cursor_encode, cursor_name_and_id
 from relationships.models import Connection, Interaction, Relationship
 
@@ -96,7 +97,7 @@ def contact_detail_queryset() -> QuerySet[Contact]:
                 "employments",
                 queryset=Employment.objects.select_related("organization")
                 .defer("organization__search_vector")
-                .order_by("-started_on", "-id"),
+                .order_by(*CAREER_ORDER),
                 to_attr="career",
             ),
             Prefetch(

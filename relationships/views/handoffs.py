@@ -12,6 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from relationships import selectors, services
 from relationships.forms.handoffs import SCOPE_ALL, SCOPE_SELECTION, HandoffForm
+from relationships.handoff_options import (
+    HandoffDraft,
+    handoff_choices_read,
+    handoff_options_render,
+)
 from relationships.models import Handoff
 
 # Read at request time so tests can make pages small.
@@ -51,28 +56,44 @@ def handoff_new(request: HttpRequest) -> HttpResponse:
     form = HandoffForm(request.POST, user=request.user)
     if not form.is_valid() or "edit" in request.POST:
         return _form_render(request, form)
+    preview = form.preview()
+    draft = HandoffDraft(
+        from_recruiter=form.cleaned_data["from_recruiter"],
+        to_recruiter=form.cleaned_data["to_recruiter"],
+        contacts=preview.contacts,
+        count=preview.count,
+        more=preview.more,
+    )
     if "confirm" not in request.POST:
         return render(
             request,
             "relationships/handoff_confirm.html",
-            {"form": form, "preview": form.preview()},
+            {
+                "form": form,
+                "preview": preview,
+                "options": handoff_options_render(request, draft),
+            },
         )
     try:
         handoff = services.relationship_handoff(
-            from_recruiter=form.cleaned_data["from_recruiter"],
-            to_recruiter=form.cleaned_data["to_recruiter"],
+            from_recruiter=draft.from_recruiter,
+            to_recruiter=draft.to_recruiter,
             performed_by=request.user,
             note=form.cleaned_data["note"],
             contacts=form.contacts_to_move(),
+            options=handoff_choices_read(request.POST, draft),
         )
     except ValidationError as error:
         form.add_service_errors(error)
         return _form_render(request, form)
     count = handoff.relationship_count
+    also = "".join(
+        f" {sentence[:1].upper()}{sentence[1:]}." for sentence in handoff.extras.values()
+    )
     messages.success(
         request,
         f"Handed off {count} relationship{'s' if count != 1 else ''} "
-        f"from {handoff.from_recruiter} to {handoff.to_recruiter}.",
+        f"from {handoff.from_recruiter} to {handoff.to_recruiter}.{also}",
     )
     return redirect("relationships:handoff-detail", pk=handoff.pk)
 

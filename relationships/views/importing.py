@@ -73,6 +73,8 @@ def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "imported": imported,
             "result": result,
             "issues": result.get("issues", [])[:ISSUES_SHOWN],
+            "warnings": result.get("warning_issues", [])[:ISSUES_SHOWN],
+            "merged": result.get("merged_rows", [])[:ISSUES_SHOWN],
             "form": form,
         },
     )
@@ -87,9 +89,14 @@ def _import(request: HttpRequest, contact_import: ContactImport) -> HttpResponse
     )
     if contact_import.status == ContactImport.Status.IMPORTED:
         result = contact_import.result
+        merged = result.get("merged", 0)
+        warned = result.get("warnings", 0)
         messages.success(
             request,
-            f"Imported {result['new']:,} new contacts and updated {result['updated']:,}.",
+            f"Imported {result['new']:,} new contacts and updated {result['updated']:,}"
+            + (f"; {merged:,} rows merged into an earlier row" if merged else "")
+            + (f"; {warned:,} rows imported without a value (see the warnings)" if warned else "")
+            + ".",
         )
     else:
         messages.error(

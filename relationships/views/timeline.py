@@ -6,10 +6,11 @@ JavaScript it redirects back to the contact page, or shows the page with the for
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
 
 from contacts.models import Contact
 from contacts.views.pages import contact_or_404, contact_page_response
@@ -101,8 +102,26 @@ def connection_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel_response(request, contact, CONNECTIONS, form)
 
 
+@require_GET
+def connection_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contacts matching what is typed in the connection form (htmx, as the recruiter
+    types), to pick the other contact from."""
+    contact = contact_or_404(pk)
+    form = ConnectionForm(contact=contact)
+    query = request.GET.get(form.add_prefix("other_query"), "").strip()
+    matches = form.matches_find(query) if query else []
+    response = render(
+        request,
+        "relationships/partials/connection_matches.html",
+        {"form": form, "matches": matches, "query": query},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 urlpatterns = [
     path("contacts/<int:pk>/interactions/", interaction_create, name="interaction-create"),
     path("contacts/<int:pk>/relationship/", relationship_update, name="relationship-update"),
     path("contacts/<int:pk>/connections/", connection_create, name="connection-create"),
+    path("contacts/<int:pk>/connections/matches/", connection_matches, name="connection-matches"),
 ]

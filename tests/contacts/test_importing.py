@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.importing import ENCODING_ERROR, RowIssue, contact_import, mapping_guess
-from contacts.models import Contact, Employment, Organization
+from contacts.models import Contact, Employment, Fact, Organization
 from contacts.services import contact_create
 from tests.factories import ContactFactory, OrganizationFactory
 
@@ -52,14 +52,21 @@ def test_contact_import_linkedin_export_imports_as_is():
         )
     ) == [
         ("Ana", "Souza", ["ana.souza@globex.example"], "in/ana-souza-1a2b3c", "Globex",
-         "Head of Talent", "LinkedIn, connected 14 Mar 2025"),
+         "Head of Talent", "LinkedIn"),
         ("Jürgen", "Müller", [], "in/juergen-mueller", "Acme, Inc.", "Senior Backend Engineer",
-         "LinkedIn, connected 02 Feb 2025"),
+         "LinkedIn"),
         ("Priya", "Natarajan", [], "in/priyanatarajan", "Globex", "Engineering Manager",
-         "LinkedIn, connected 19 Dec 2024"),
-        ("Tom", "O'Brien", ["tom@obrien.example"], "in/tobrien", None, "",
-         "LinkedIn, connected 07 Nov 2024"),
+         "LinkedIn"),
+        ("Tom", "O'Brien", ["tom@obrien.example"], "in/tobrien", None, "", "LinkedIn"),
     ]  # fmt: skip
+    assert list(
+        Fact.objects.order_by("contact_id").values_list("contact__first_name", "text", "learned_on")
+    ) == [
+        ("Ana", "Connected on LinkedIn: 14 Mar 2025", dt.date(2025, 3, 14)),
+        ("Jürgen", "Connected on LinkedIn: 2 Feb 2025", dt.date(2025, 2, 2)),
+        ("Priya", "Connected on LinkedIn: 19 Dec 2024", dt.date(2024, 12, 19)),
+        ("Tom", "Connected on LinkedIn: 7 Nov 2024", dt.date(2024, 11, 7)),
+    ]
 
 
 def test_contact_import_linkedin_export_opens_positions_and_indexes_for_search():
@@ -73,9 +80,10 @@ def test_contact_import_linkedin_export_opens_positions_and_indexes_for_search()
             "contact__first_name", "organization_name", "title", "started_on", "ended_on"
         )
     ) == [
-        ("Ana", "Globex", "Head of Talent", dt.date.today(), None),  # noqa: DTZ011
-        ("Jürgen", "Acme, Inc.", "Senior Backend Engineer", dt.date.today(), None),  # noqa: DTZ011
-        ("Priya", "Globex", "Engineering Manager", dt.date.today(), None),  # noqa: DTZ011
+        # The start of a position is unknown to an import: it stays unknown.
+        ("Ana", "Globex", "Head of Talent", None, None),
+        ("Jürgen", "Acme, Inc.", "Senior Backend Engineer", None, None),
+        ("Priya", "Globex", "Engineering Manager", None, None),
     ]
     found = Contact.objects.filter(search_vector=SearchQuery("natarajan", config="simple"))
     assert list(found.values_list("first_name", flat=True)) == ["Priya"]
@@ -97,7 +105,7 @@ def test_contact_import_missing_first_name_column_writes_nothing():
     assert Contact.objects.count() == 0
 
 
-def test_contact_import_bad_email_names_row_and_column_and_writes_nothing():
+def test_contact_import_bad_email_imports_the_person_without_it_and_warns():
     content = csv_bytes(
         "First Name,Last Name,Email",
         "Ana,Souza,ana@mail.example",
@@ -107,21 +115,34 @@ def test_contact_import_bad_email_names_row_and_column_and_writes_nothing():
 
     result = contact_import(content=content)
 
-    assert result.issues == [RowIssue(3, "Email", "'bob@' is not a valid email address.")]
-    assert (result.rows, result.new, result.errors) == (3, 2, 1)
-    assert result.written is False
-    assert Contact.objects.count() == 0
-    assert Organization.objects.count() == 0
+    assert result.issues == []
+    assert result.warning_issues == [
+        RowIssue(3, "Email", "'bob@' is not a valid email address. Imported without it.")
+    ]
+    assert (result.rows, result.new, result.errors, result.warnings) == (3, 3, 0, 1)
+    assert result.written is True
+    assert [(name, emails) for name, _, emails, *_ in people()] == [
+        ("Ana", ["ana@mail.example"]),
+        ("Bob", []),
+        ("Cleo", ["cleo@mail.example"]),
+    ]
 
 
-def test_contact_import_bad_email_with_skip_invalid_rows_writes_the_valid_rows():
-    content = csv_bytes("First Name,Email", "Ana,ana@mail.example", "Bob,bob@", "Cleo,")
+def test_contact_import_row_that_cannot_be_a_person_is_an_error_unless_left_out():
+    content = csv_bytes(
+        "First Name,Last Name,Email,Phone", "Ana,,ana@mail.example,", ",,,+44 20 7946 0958"
+    )
 
+    refused = contact_import(content=content)
     result = contact_import(content=content, skip_invalid_rows=True)
 
+    assert refused.issues == [
+        RowIssue(3, "", "No name, no email and no LinkedIn URL: nothing to make a person of.")
+    ]
+    assert (refused.written, refused.errors) == (False, 1)
     assert result.written is True
-    assert (result.new, result.errors) == (2, 1)
-    assert [name for name, *_ in people()] == ["Ana", "Cleo"]
+    assert (result.new, result.errors) == (1, 1)
+    assert [name for name, *_ in people()] == ["Ana"]
 
 
 def test_contact_import_latin1_file_is_refused_as_unknown_encoding():
@@ -159,68 +180,98 @@ def test_contact_import_header_only_is_refused():
     assert Contact.objects.count() == 0
 
 
-def test_contact_import_duplicate_rows_in_file_are_errors_and_write_nothing():
+def test_contact_import_rows_repeating_a_person_are_merged_into_the_first():
     content = csv_bytes(
-        "First Name,Email,Phone,LinkedIn",
-        "Ana,ana@mail.example,+44 20 7946 0958,",
-        "Ana,ANA@mail.example,,",
-        "Anna,,020 7946 0958,",
-        "Bob,,,https://www.linkedin.com/in/bob-stone",
-        "Bobby,,,linkedin.com/in/Bob-Stone/",
+        "First Name,Email,Phone,LinkedIn,Title",
+        "Ana,ana@mail.example,+44 20 7946 0958,,",
+        "Ana,ANA@mail.example,,https://www.linkedin.com/in/ana-s,CTO",
+        "Anna,,020 7946 0958,,",
+        "Bob,,,https://www.linkedin.com/in/bob-stone,",
+        "Bobby,bob@stone.example,,linkedin.com/in/Bob-Stone/,",
     )
 
     result = contact_import(content=content)
 
-    assert result.issues == [
-        RowIssue(3, "Email", "Duplicate of row 2: same email ana@mail.example."),
-        RowIssue(4, "Phone", "Duplicate of row 2: same phone 020 7946 0958."),
-        RowIssue(
-            6,
-            "LinkedIn",
-            "Duplicate of row 5: same LinkedIn profile https://linkedin.com/in/Bob-Stone/.",
-        ),
+    assert (result.rows, result.new, result.merged, result.errors) == (5, 3, 2, 0)
+    assert result.merged_rows == [
+        {"line": 3, "into": 2, "name": "Ana", "why": "same email ana@mail.example"},
+        {
+            "line": 6,
+            "into": 5,
+            "name": "Bobby",
+            "why": "same LinkedIn profile https://linkedin.com/in/Bob-Stone/",
+        },
     ]
-    assert (result.new, result.errors) == (2, 3)
-    assert Contact.objects.count() == 0
+    # Sharing a phone alone is no proof: Anna is a person of her own, with a warning.
+    assert result.warning_issues == [
+        RowIssue(4, "Phone", "Same phone 020 7946 0958 as row 2: imported as another person.")
+    ]
+    assert list(
+        Contact.objects.order_by("id").values_list("first_name", "emails", "linkedin_key", "title")
+    ) == [
+        ("Ana", ["ana@mail.example"], "in/ana-s", "CTO"),
+        ("Anna", [], "", ""),
+        ("Bob", ["bob@stone.example"], "in/bob-stone", ""),
+    ]
 
 
-def test_contact_import_row_errors_name_each_column():
+def test_contact_import_values_that_cannot_be_imported_are_left_out_with_a_warning_each():
     content = csv_bytes(
         "First Name,Last Name,Phone,LinkedIn URL,Roles,Tags",
         ",Souza,,,,",
-        "Bob,,12,https://example.com/bob,ceo,",
+        "Bob,,12,https://example.com/bob,ceo; candidate,",
         "Cleo,,,,candidate; Hiring manager,Python; " + "x" * 51,
         "Dan,,,,,,extra",
     )
 
     result = contact_import(content=content)
 
-    assert result.issues == [
-        RowIssue(2, "First Name", "First name is required."),
-        RowIssue(3, "Phone", "'12' is not a phone number: it needs at least 7 digits."),
+    assert result.issues == []
+    assert result.warning_issues == [
+        RowIssue(
+            3, "Phone", "'12' is not a phone number: it needs at least 7 digits. "
+            "Imported without it.",
+        ),
         RowIssue(
             3,
             "LinkedIn URL",
             "'https://example.com/bob' is not a LinkedIn profile URL "
-            "(expected https://www.linkedin.com/in/<name>).",
+            "(expected https://www.linkedin.com/in/<name>). Imported without it.",
         ),
         RowIssue(
             3,
             "Roles",
-            "Unknown role 'ceo': use candidate, client, hiring_manager, interviewer, referrer, "
-            "receptionist, other.",
+            "Unknown role 'ceo' (the roles are candidate, client, hiring_manager, interviewer, "
+            "referrer, receptionist, other). Imported without it.",
         ),
-        RowIssue(4, "Tags", f"Tag '{'x' * 51}' is longer than 50 characters."),
-        RowIssue(5, "", "Has 7 cells but the header has 6 columns."),
+        RowIssue(
+            4, "Tags", f"Tag '{'x' * 51}' is longer than 50 characters. Imported without it."
+        ),
+        RowIssue(5, "", "Has 7 cells but the header has 6 columns: 'extra' left out."),
+        RowIssue(2, "First Name", "No first name: imported with the last name only."),
+    ]  # fmt: skip
+    assert (result.warnings, result.errors, result.new) == (4, 0, 4)
+    assert list(
+        Contact.objects.order_by("id").values_list("first_name", "last_name", "roles", "tags")
+    ) == [
+        ("", "Souza", [], []),
+        ("Bob", "", ["candidate"], []),
+        ("Cleo", "", ["candidate", "hiring_manager"], ["python"]),
+        ("Dan", "", [], []),
     ]
-    assert result.errors == 4
-    assert Contact.objects.count() == 0
 
 
 def test_contact_import_too_long_value_names_the_column():
     result = contact_import(content=csv_bytes("First Name,Company", "Ana," + "A" * 201))
 
-    assert result.issues == [RowIssue(2, "Company", "Longer than 200 characters (201).")]
+    assert result.warning_issues == [
+        RowIssue(
+            2,
+            "Company",
+            f"'{'A' * 40}…' is longer than 200 characters (201). Imported without it.",
+        )
+    ]
+    assert people() == [("Ana", "", [], [], None, "")]
 
 
 # --- encodings, delimiters, mapping --------------------------------------------------------------
@@ -404,10 +455,10 @@ def test_contact_import_update_fills_blanks_and_adds_emails_and_phones():
     )  # fmt: skip
     today = dt.date.today()  # noqa: DTZ011
     assert list(
-        existing.employments.order_by("started_on", "id").values_list(
+        existing.employments.order_by("id").values_list(
             "organization_name", "title", "started_on", "ended_on"
         )
-    ) == [("", "Engineer", dt.date(2024, 3, 1), today), ("Acme", "Engineer", today, None)]
+    ) == [("", "Engineer", dt.date(2024, 3, 1), today), ("Acme", "Engineer", None, None)]
     found = Contact.objects.filter(search_vector=SearchQuery("souza", config="simple"))
     assert list(found.values_list("pk", flat=True)) == [existing.pk]
 
@@ -486,9 +537,12 @@ def test_contact_import_writes_in_batches_and_reports_each():
     )
 
     assert progress == [
-        "Checked 2 rows: 2 new, 0 to update, 0 duplicates, 0 with errors.",
-        "Checked 4 rows: 4 new, 0 to update, 0 duplicates, 0 with errors.",
-        "Checked 5 rows: 5 new, 0 to update, 0 duplicates, 0 with errors.",
+        "Checked 2 of 5 people in 5 rows: 2 new, 0 to update, 0 already in Rapport, 0 merged, "
+        "0 with errors.",
+        "Checked 4 of 5 people in 5 rows: 4 new, 0 to update, 0 already in Rapport, 0 merged, "
+        "0 with errors.",
+        "Checked 5 of 5 people in 5 rows: 5 new, 0 to update, 0 already in Rapport, 0 merged, "
+        "0 with errors.",
         "Wrote 2 of 5 new contacts.",
         "Wrote 4 of 5 new contacts.",
         "Wrote 5 of 5 new contacts.",
@@ -500,17 +554,21 @@ def test_contact_import_writes_in_batches_and_reports_each():
     assert result.organizations_new == 2
 
 
-def test_contact_import_duplicate_rows_across_batches_are_found():
+def test_contact_import_rows_repeating_a_person_across_batches_are_merged():
+    existing = ContactFactory(first_name="Ann", last_name="Lee", emails=["ann@work.example"])
     content = csv_bytes(
-        "First Name,Email", "Ana,ana@mail.example", "Bob,", "Cleo,", "Ana,ana@mail.example"
-    )
+        "First Name,Email", "Ana,ana@mail.example", "Bob,", "Cleo,", "Ana,ana@mail.example",
+        "Ana,ann@work.example; ana@mail.example",
+    )  # fmt: skip
 
     result = contact_import(content=content, batch_size=2)
 
-    assert result.issues == [
-        RowIssue(5, "Email", "Duplicate of row 2: same email ana@mail.example.")
+    # The last row brings row 2 an email of a contact already in Rapport: row 2 is that one.
+    assert (result.new, result.merged, result.duplicates) == (2, 2, 1)
+    assert result.duplicate_rows == [
+        {"line": 2, "name": "Ana", "contacts": [[existing.pk, "Ann Lee"]]}
     ]
-    assert Contact.objects.count() == 0
+    assert Contact.objects.count() == 3
 
 
 def test_contact_import_query_count_does_not_grow_with_rows():

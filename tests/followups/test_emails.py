@@ -526,6 +526,7 @@ def test_introduction_names_who_handed_over_and_when_the_new_recruiter_is_in_tou
     handoff_introductions_schedule(
         handoff=handoff, user=other_recruiter, personal_note="Tom told me about your move."
     )
+    clock.shift(timedelta(hours=4))  # the review window, for the new owner's personal note
 
     relay_batch(now=timezone.now())
 

@@ -42,5 +42,5 @@ def test_handoff_moves_open_follow_ups_and_scheduled_messages(recruiter, other_r
         ana.pk,
         f"introduction:{handoff.pk}:{ana.pk}",
     )
-    assert handoff_introductions_schedule(handoff=handoff, user=recruiter) == 1
+    assert handoff_introductions_schedule(handoff=handoff, user=recruiter) == 0
     assert Message.objects.filter(kind="introduction").count() == 1

@@ -271,3 +271,30 @@ def test_policy_page_reads_the_policy_without_writing_it(
     assert not Policy.objects.exists()
     with django_assert_num_queries(1):
         assert Policy.current().max_attempts == 5
+
+
+def test_done_on_a_follow_up_a_logged_call_completed_logs_no_second_call(rosa_client, recruiter):
+    contact = ContactFactory()
+    followup = followup_create(
+        owner=recruiter,
+        contact=contact,
+        due_at=timezone.now(),
+        summary="Keep in touch",
+        reason="relationship_cadence",
+    )
+    rosa_client.post(
+        f"/contacts/{contact.pk}/interactions/",
+        {"log-kind": "call", "log-direction": "outbound", "log-summary": "Caught up"},
+    )
+
+    response = rosa_client.post(f"/followups/{followup.pk}/complete", {"outcome": "Caught up"})
+
+    assert response.status_code == 302
+    followup.refresh_from_db()
+    assert followup.outcome.startswith("Touched: call on ")
+    assert list(Interaction.objects.filter(contact=contact).values_list("kind", flat=True)) == [
+        "call"
+    ]
+    page = rosa_client.get("/", follow=True).content.decode()
+    assert "Already done: Keep in touch (Touched: call on " in page
+    assert page.count('data-testid="followup"') == 0

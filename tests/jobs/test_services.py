@@ -113,12 +113,12 @@ def test_candidacy_add_second_open_candidacy_refused(recruiter):
     assert state(*ALL) == before
 
 
-def test_candidacy_add_again_after_close_is_allowed(recruiter):
+def test_candidacy_add_again_after_close_is_allowed_on_purpose(recruiter):
     job = JobFactory(owner=recruiter)
     first = CandidacyFactory(job=job)
     services.candidacy_close(candidacy=first, outcome="candidate_withdrew", user=recruiter)
 
-    again = services.candidacy_add(job=job, contact=first.contact, user=recruiter)
+    again = services.candidacy_add(job=job, contact=first.contact, user=recruiter, again=True)
 
     assert again.pk != first.pk
     assert Candidacy.objects.open().filter(job=job).count() == 1

@@ -141,7 +141,8 @@ def test_board_query_count_is_constant(rosa_client, recruiter, django_assert_num
         CandidacyFactory(job=job, stage="screening")
 
     # session, user, job, intake items, interviewers, open candidacies with contacts
-    with django_assert_num_queries(6):
+    # + the undo window (the policy) and the decisions still in it
+    with django_assert_num_queries(8):
         response = rosa_client.get(f"/jobs/{job.pk}/board")
 
     assert len(texts(response.content, "card")) == count
@@ -447,11 +448,20 @@ def test_contact_candidacies_query_count_is_constant(
     rosa_client, recruiter, django_assert_num_queries, count
 ):
     contact = ContactFactory()
+    interviewer = ContactFactory()
     for _ in range(count):
-        CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+        candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+        services.feedback_record(
+            candidacy=candidacy,
+            interviewer=interviewer,
+            recommendation="yes",
+            scores={candidacy.job.intake_items.filter(kind="must_have").first().pk: 4},
+            user=recruiter,
+        )
 
-    # session, user, contact, active jobs to add to, the contact's candidacies
-    with django_assert_num_queries(5):
+    # session, user, contact, active jobs to add to, the contact's candidacies, the undo window,
+    # their scorecards and the scores
+    with django_assert_num_queries(8):
         response = rosa_client.get(f"/jobs/contacts/{contact.pk}/candidacies")
 
     assert len(texts(response.content, "candidacy")) == count

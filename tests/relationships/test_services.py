@@ -276,13 +276,14 @@ def test_bulk_log_writes_every_row_and_moves_each_clock_by_the_touch_rule(
         written = services.interaction_bulk_log(entries=entries)
 
     # One insert for the rows, one statement for the clocks (owners included), one for the
-    # replies owed the touches meet (followups' touch listener).
+    # replies owed the touches meet and one for what else they settle (followups' listeners).
     assert [sql.split("(")[0].strip() for sql in run] == [
         'INSERT INTO "relationships_interaction"',
         "INSERT INTO relationships_relationship AS r",
         'UPDATE "followups_followup" SET "completed_at" = '
         "'2026-11-20 10:00:00+00:00'::timestamptz, \"outcome\" = 'Answered.', \"updated_at\" = "
         "'2026-11-20 10:00:00+00:00'::timestamptz WHERE",
+        "WITH touched AS",
     ]
 
     assert [(i.contact_id, i.kind, i.summary) for i in written] == [

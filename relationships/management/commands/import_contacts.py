@@ -13,9 +13,11 @@ ISSUES_SHOWN = 20
 class Command(BaseCommand):
     help = (
         "Import contacts from a CSV file (UTF-8 or UTF-16; comma, semicolon or tab; LinkedIn's "
-        "Connections.csv as exported), owned by --owner. All accepted rows or nothing: any row "
-        "with an error stops the import unless --skip-invalid-rows. Exits non-zero when nothing "
-        "was written because of errors."
+        "Connections.csv as exported), owned by --owner. A value that cannot be imported (an "
+        "invalid email...) is left out with a warning; a row repeating a person is merged. All "
+        "accepted rows or nothing: a row with nothing to make a person of stops the import "
+        "unless --skip-invalid-rows. --dry-run says what would happen and exits 0 when the file "
+        "could be read; otherwise exits non-zero when nothing was written because of errors."
     )
 
     def add_arguments(self, parser):
@@ -51,27 +53,66 @@ class Command(BaseCommand):
             content=content,
             owner=owner,
             dry_run=options["dry_run"],
+            file_name=options["file"].name,
             on_duplicate=options["on_duplicate"],
             skip_invalid_rows=options["skip_invalid_rows"],
             on_progress=lambda message: self.stdout.write(f"  {message}"),
         )
         self._report(result)
-        if not result.written and result.has_errors:
-            raise CommandError("Nothing was imported: fix the errors above and run it again.")
+        if result.file_errors:
+            raise CommandError(f"Nothing was imported: {self.file} cannot be imported as it is.")
+        if not result.dry_run and not result.written:
+            raise CommandError(
+                "Nothing was imported: fix the rows with errors above, or leave them out with "
+                "--skip-invalid-rows."
+            )
 
     def _report(self, result: ImportResult) -> None:
         for message in result.file_errors:
             self.stderr.write(f"{self.file}: {message}")
-        for issue in result.issues[:ISSUES_SHOWN]:
-            column = f", column {issue.column}" if issue.column else ""
-            self.stderr.write(f"Row {issue.line}{column}: {issue.message}")
-        if result.errors > ISSUES_SHOWN:
-            self.stderr.write(f"... and more: {result.errors:,} rows have errors in all.")
-        verb = "Would import" if result.dry_run else "Imported" if result.written else "Checked"
-        summary = (
-            f"{verb} {result.rows:,} rows: {result.new:,} new contacts, {result.updated:,} "
-            f"updated, {result.duplicates:,} duplicates, {result.errors:,} rows with errors, "
-            f"{result.organizations_new:,} new organizations."
+        self._issues(result.issues, result.errors, self.stderr, "rows with errors")
+        self._issues(result.warning_issues, result.warnings, self.stdout, "rows with warnings")
+        if result.file_errors:
+            return
+        if result.dry_run:
+            errors = (
+                f"; {result.errors:,} rows with errors would stop it (or be left out with "
+                "--skip-invalid-rows)"
+                if result.errors
+                else ""
+            )
+            self.stdout.write(
+                f"Would import {result.new:,} new contacts and update {result.updated:,}, "
+                f"with {result.organizations_new:,} new organizations, from {result.rows:,} "
+                f"rows: {self._rows(result)}{errors}."
+            )
+        elif result.written:
+            left_out = f"; {result.errors:,} rows with errors left out" if result.errors else ""
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Imported {result.new:,} new contacts and updated {result.updated:,}, "
+                    f"with {result.organizations_new:,} new organizations, from "
+                    f"{result.rows:,} rows: {self._rows(result)}{left_out}."
+                )
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Checked {result.rows:,} rows: {result.errors:,} with errors, "
+                    f"{self._rows(result)}."
+                )
+            )
+
+    @staticmethod
+    def _rows(result: ImportResult) -> str:
+        return (
+            f"{result.merged:,} merged into an earlier row, {result.duplicates:,} already in "
+            f"Rapport, {result.warnings:,} with warnings, {result.skipped_empty:,} empty"
         )
-        style = self.style.SUCCESS if result.written else self.style.WARNING
-        self.stdout.write(style(summary))
+
+    def _issues(self, issues, count: int, out, what: str) -> None:
+        for issue in issues[:ISSUES_SHOWN]:
+            column = f", column {issue.column}" if issue.column else ""
+            out.write(f"Row {issue.line}{column}: {issue.message}")
+        if count > ISSUES_SHOWN:
+            out.write(f"... and more: {count:,} {what} in all.")
