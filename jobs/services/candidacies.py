@@ -263,9 +263,10 @@ def decision_undo_deadline(
     """Until when the decision that closed `candidacy` may be undone (`window` after it: the
     registered undo window unless given); None when it may not be (open, or closed with its
     job: that is the job's decision)."""
-    if candidacy.is_open or candidacy.outcome in (
-        Candidacy.Outcome.JOB_FILLED,
-        Candidacy.Outcome.JOB_CANCELLED,
+    if (
+        candidacy.is_open
+        or candidacy.decided_at is None
+        or candidacy.outcome in (Candidacy.Outcome.JOB_FILLED, Candidacy.Outcome.JOB_CANCELLED)
     ):
         return None
     return candidacy.decided_at + (window if window is not None else undo_window())
@@ -293,7 +294,7 @@ def candidacy_decision_undo(*, candidacy: Candidacy, user: User) -> Candidacy:
         minutes = round(undo_window().total_seconds() / 60)
         raise ValidationError(
             {
-                "candidacy": f"The decision of {day_label(candidacy.decided_at)} "
+                "candidacy": f"The decision of {day_label(deadline - undo_window())} "
                 f"{timezone.localtime(candidacy.decided_at):%H:%M} stands: it could be undone "
                 f"for {minutes} minutes. Add them to the job again to reopen it."
             }
@@ -325,7 +326,8 @@ def candidacy_reopen(*, candidacy: Candidacy, user: User, stage: str, note: str 
     if stage not in Candidacy.Stage.values or stage == Candidacy.Stage.PLACED:
         raise ValidationError({"stage": "Reopen the candidacy at a stage before placement."})
     label = Candidacy.Stage(stage).label
-    was = f"closed, {candidacy.get_outcome_display().lower()}, on {day_label(candidacy.decided_at)}"
+    decided = candidacy.decided_at or timezone.now()  # a closed candidacy always has it
+    was = f"closed, {candidacy.get_outcome_display().lower()}, on {day_label(decided)}"
     return _reopen(
         candidacy,
         stage=stage,
