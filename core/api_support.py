@@ -326,4 +326,8 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
             },
         )
         auto_schema.registry.register_on_missing(component)
+        if getattr(field, "allow_blank", False):
+            # Blank is allowed beside the named enum (e.g. a salary period on a note that is
+            # not a salary fact), as drf-spectacular does for a plain ChoiceField.
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return component.ref

@@ -16,8 +16,12 @@ class MarketNoteSerializer(serializers.ModelSerializer):
     visibility = NamedChoiceField(
         enum_name="MarketNoteVisibility", choices=MarketNote.Visibility.choices
     )
+    # Blank on a note that is not a salary fact.
     period = NamedChoiceField(
-        enum_name="SalaryPeriod", choices=MarketNote.Period.choices, required=False
+        enum_name="SalaryPeriod",
+        choices=MarketNote.Period.choices,
+        required=False,
+        allow_blank=True,
     )
     author = UserSummarySerializer(read_only=True)
 

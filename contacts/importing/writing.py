@@ -26,6 +26,7 @@ from accounts.models import User
 from contacts.importing.reading import (
     NO_ROWS_ERROR,
     NOTHING_TO_IMPORT,
+    UNCLOSED_QUOTE_ISSUE,
     ContactRow,
     FileMerger,
     ImportFileError,
@@ -180,7 +181,9 @@ class _Reading:
         row, warnings = self.reader.read(line, cells)
         if not row.is_someone:
             result.errors += 1
-            issue = RowIssue(line, "", NOTHING_TO_IMPORT)
+            # A row the reader refused whole (an unclosed quote) says why; else it is empty.
+            refused = [w.message for w in warnings if w.message == UNCLOSED_QUOTE_ISSUE]
+            issue = RowIssue(line, "", refused[0] if refused else NOTHING_TO_IMPORT)
             if len(result.issues) < LISTED_MAX:
                 result.issues.append(issue)
             self._preview(row, "error", issue.message)
