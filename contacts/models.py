@@ -182,7 +182,11 @@ class Employment(TimestampedModel):
 
 
 class Fact(TimestampedModel):
-    """A remembered personal detail: family, interests, constraints, goals..."""
+    """A remembered personal detail: family, interests, constraints, goals...
+
+    A sensitive fact (salary, health, family, reasons for leaving by default, or any fact marked
+    so) is seen only by its author, the contact's owner, the owner's manager and admins
+    (contacts.permissions); it stays out of the shared search document."""
 
     class Category(models.TextChoices):
         FAMILY = "family", "Family"
@@ -190,7 +194,14 @@ class Fact(TimestampedModel):
         PREFERENCES = "preferences", "Preferences"
         CONSTRAINTS = "constraints", "Constraints"
         GOALS = "goals", "Goals"
+        SALARY = "salary", "Salary"
+        HEALTH = "health", "Health"
+        LEAVING = "leaving", "Reasons for leaving"
         OTHER = "other", "Other"
+
+    SENSITIVE_CATEGORIES = frozenset(
+        {Category.SALARY, Category.HEALTH, Category.FAMILY, Category.LEAVING}
+    )
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="facts")
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
@@ -200,6 +211,9 @@ class Fact(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     pinned = models.BooleanField(default=False)
+    sensitive = models.BooleanField(
+        default=False, help_text="Seen only by its author, the contact's owner and their manager."
+    )
 
     class Meta:
         ordering = ["-pinned", "-learned_on", "-id"]
