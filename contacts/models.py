@@ -231,7 +231,14 @@ class Fact(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}: {self.text[:60]}"
+        # Also the audit trail's name for the fact: a sensitive one's text is not written there.
+        text = "(sensitive)" if self.sensitive else self.text[:60]
+        return f"{self.get_category_display()}: {text}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        """What the audit trail stores beside an entry (auditlog): the contact, for its History
+        page, even once the fact is deleted."""
+        return {"contact_id": self.contact_id}
 
 
 class ContactImport(TimestampedModel):

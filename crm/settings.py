@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "anymail",
+    "auditlog",
     # Rapport, in layer order: an app imports only the apps before it. `core` belongs to no
     # domain and imports no app; `crm` is the project and may import every app.
     "core",
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The actor (and address) of every audit trail entry a request writes (crm.audit).
+    "auditlog.middleware.AuditlogMiddleware",
     "crm.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -204,7 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("FOLLOWUPS_RELAY_SECONDS", default=5.0),
     },
     "followups.sweep": {"task": "followups.sweep", "schedule": 60.0},
+    "crm.audit_prune": {"task": "crm.audit_prune", "schedule": 24 * 60 * 60.0},
 }
+
+# The audit trail (crm.audit) keeps entries this many days; crm.audit_prune deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Planner statements run over this many primary keys of their driving table at a time.
 FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)
