@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from contacts.models import Contact, Fact
 from followups.models import Message, MessageTemplate, Policy
 from jobs.models import Candidacy, Job
@@ -65,6 +65,7 @@ def audit_register() -> None:
     auditlog.register(MessageTemplate, exclude_fields=["updated_at"])
     auditlog.register(User, exclude_fields=["password", "last_login"])
     auditlog.register(Token, mask_fields=["key"], mask_callable=mask_all_path)
+    auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at", "updated_at"])
 
 
 @dataclass(frozen=True)
