@@ -15,6 +15,10 @@ SECTION_BY_VIEW = {
     "status": "admin",
     "status-ping": "admin",
     "dev-mailbox": "admin",
+    "contact-history": "contacts",
+    "job-history": "jobs",
+    "account-tokens": "account",
+    "account-token-revoke": "account",
 }
 SECTION_BY_NAMESPACE = {
     "contacts": "contacts",
