@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -52,3 +53,23 @@ class User(AbstractUser):
     @property
     def is_manager(self) -> bool:
         return self.is_admin or self.role == self.Role.MANAGER
+
+
+class ApiToken(TimestampedModel):
+    """A user's API key, sent as `Authorization: Token <key>`. Only its SHA-256 is stored: the key
+    is shown once, when it is created (accounts.services.api_token_create)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “my spreadsheet”.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, so its owner tells their keys apart.
+    prefix = models.CharField(max_length=8, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -85,10 +85,14 @@ class OrganizationViewSet(ApiViewSet):
 class FactViewSet(ApiViewSet):
     """Remembered personal details of a contact: family, interests, constraints, goals..."""
 
-    queryset = selectors.fact_queryset()
     serializer_class = FactSerializer
     pagination_class = FactPagination
     lookup_value_converter = "int"
+
+    def get_queryset(self):
+        # The facts the user may see: a sensitive one is its author's, the contact's owner's,
+        # their manager's and admins' (contacts.permissions); anyone else gets 404.
+        return selectors.fact_queryset(user=self.request.user)
 
     @extend_schema(
         parameters=[ContactQuerySerializer],
@@ -97,7 +101,7 @@ class FactViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         query = ContactQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        facts = selectors.fact_list(contact=query.validated_data["contact"])
+        facts = selectors.fact_list(contact=query.validated_data["contact"], user=request.user)
         page = self.paginate_queryset(facts)
         return self.get_paginated_response(FactSerializer(page, many=True).data)
 
@@ -118,7 +122,7 @@ class FactViewSet(ApiViewSet):
         given = FactUpdateSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         with service_errors():
-            fact = services.fact_update(fact=fact, **given.validated_data)
+            fact = services.fact_update(fact=fact, user=request.user, **given.validated_data)
         return Response(FactSerializer(fact).data)
 
     @extend_schema(responses={204: None})

@@ -183,7 +183,11 @@ class Employment(TimestampedModel):
 
 
 class Fact(TimestampedModel):
-    """A remembered personal detail: family, interests, constraints, goals..."""
+    """A remembered personal detail: family, interests, constraints, goals...
+
+    A sensitive fact (salary, health, family, reasons for leaving by default, or any fact marked
+    so) is seen only by its author, the contact's owner, the owner's manager and admins
+    (contacts.permissions); it stays out of the shared search document."""
 
     class Category(models.TextChoices):
         FAMILY = "family", "Family"
@@ -191,7 +195,14 @@ class Fact(TimestampedModel):
         PREFERENCES = "preferences", "Preferences"
         CONSTRAINTS = "constraints", "Constraints"
         GOALS = "goals", "Goals"
+        SALARY = "salary", "Salary"
+        HEALTH = "health", "Health"
+        LEAVING = "leaving", "Reasons for leaving"
         OTHER = "other", "Other"
+
+    SENSITIVE_CATEGORIES = frozenset(
+        {Category.SALARY, Category.HEALTH, Category.FAMILY, Category.LEAVING}
+    )
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="facts")
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
@@ -201,6 +212,9 @@ class Fact(TimestampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     pinned = models.BooleanField(default=False)
+    sensitive = models.BooleanField(
+        default=False, help_text="Seen only by its author, the contact's owner and their manager."
+    )
 
     class Meta:
         ordering = ["-pinned", "-learned_on", "-id"]
@@ -218,7 +232,14 @@ class Fact(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}: {self.text[:60]}"
+        # Also the audit trail's name for the fact: a sensitive one's text is not written there.
+        text = "(sensitive)" if self.sensitive else self.text[:60]
+        return f"{self.get_category_display()}: {text}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        """What the audit trail stores beside an entry (auditlog): the contact, for its History
+        page, even once the fact is deleted."""
+        return {"contact_id": self.contact_id}
 
 
 class ContactImport(TimestampedModel):

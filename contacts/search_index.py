@@ -2,7 +2,8 @@
 
 One set-based UPDATE per call, so an import of 100,000 contacts refreshes them in one statement.
 The 'simple' configuration (no stemming, no stop words) suits names, emails and companies and needs
-no extension. Weights: A names, B emails / title / company, C tags and location, D remembered facts.
+no extension. Weights: A names, B emails / title / company, C tags and location, D remembered facts
+(not the sensitive ones: the document is shared by everyone's searches).
 """
 
 from collections.abc import Iterable
@@ -20,7 +21,8 @@ UPDATE contacts_contact AS c SET search_vector =
  || setweight(to_tsvector('simple',
         array_to_string(c.tags, ' ') || ' ' || coalesce(c.location, '')), 'C')
  || setweight(to_tsvector('simple', coalesce(
-        (SELECT string_agg(f.text, ' ') FROM contacts_fact f WHERE f.contact_id = c.id), '')), 'D')
+        (SELECT string_agg(f.text, ' ') FROM contacts_fact f
+         WHERE f.contact_id = c.id AND NOT f.sensitive), '')), 'D')
 FROM contacts_contact AS c2
 LEFT JOIN contacts_organization AS o ON o.id = c2.organization_id
 WHERE c.id = c2.id AND c.id = ANY(%s)

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from accounts.models import User
 from contacts.models import Contact, ContactImport, Employment, Fact, Organization
 from contacts.normalize import email_normalize, linkedin_key, phone_key
+from contacts.permissions import facts_visible_q
 from core.cursors import cursor_encode, cursor_name_and_id
 
 DUPLICATE_LIMIT = 10
@@ -114,20 +115,27 @@ def employment_list(*, contact: Contact) -> QuerySet[Employment]:
     return contact.employments.select_related("organization").order_by(*CAREER_ORDER)
 
 
-def fact_get(*, contact: Contact, fact_id: int) -> Fact:
-    return contact.facts.get(pk=fact_id)
+def fact_get(*, contact: Contact, fact_id: int, user: User) -> Fact:
+    """One of the facts `user` may see (Fact.DoesNotExist for a sensitive one they may not)."""
+    return contact.facts.filter(facts_visible_q(user)).get(pk=fact_id)
 
 
-def fact_list(*, contact: Contact) -> QuerySet[Fact]:
-    return contact.facts.select_related("author").order_by("-pinned", "-learned_on", "-id")
+def fact_list(*, contact: Contact, user: User) -> QuerySet[Fact]:
+    """The contact's facts `user` may see (contacts.permissions.can_see_fact)."""
+    return (
+        contact.facts.filter(facts_visible_q(user))
+        .select_related("author")
+        .order_by("-pinned", "-learned_on", "-id")
+    )
 
 
 def organization_queryset() -> QuerySet[Organization]:
     return Organization.objects.defer("search_vector")
 
 
-def fact_queryset() -> QuerySet[Fact]:
-    return Fact.objects.select_related("author")
+def fact_queryset(*, user: User) -> QuerySet[Fact]:
+    """Every fact `user` may see, for the API."""
+    return Fact.objects.filter(facts_visible_q(user)).select_related("author")
 
 
 def organization_get(*, organization_id: int) -> Organization:

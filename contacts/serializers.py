@@ -168,6 +168,7 @@ class FactSerializer(serializers.ModelSerializer):
             "text",
             "learned_on",
             "pinned",
+            "sensitive",
             "author",
             "created_at",
             "updated_at",
@@ -180,6 +181,11 @@ class FactUpdateSerializer(StrictSerializer):
     category = serializers.ChoiceField(choices=Fact.Category.choices, required=False)
     learned_on = serializers.DateField(required=False)
     pinned = serializers.BooleanField(required=False)
+    sensitive = serializers.BooleanField(
+        required=False,
+        help_text="Seen only by its author, the contact's owner, their manager and admins. "
+        "Without it a new salary, health, family or reasons-for-leaving fact is sensitive.",
+    )
 
 
 class FactCreateSerializer(FactUpdateSerializer):

@@ -22,7 +22,12 @@ from contacts.normalize import (
     linkedin_url_validate,
     phone_key,
 )
-from contacts.permissions import can_delete_fact
+from contacts.permissions import (
+    OWNER_FIELDS,
+    can_change_contact_owner_fields,
+    can_change_fact,
+    can_delete_fact,
+)
 from contacts.search_index import contact_search_refresh, organization_search_refresh
 
 CONTACT_FIELDS = frozenset(
@@ -181,9 +186,18 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, moved_on: date | None = None, **changes: Any) -> Contact:
+def contact_update(
+    *,
+    contact: Contact,
+    moved_on: date | None = None,
+    user: User | None = None,
+    **changes: Any,
+) -> Contact:
     """Change a contact. A new organization or title closes the current position and opens a new
-    one dated `moved_on` (today by default): the career path is recorded, never overwritten."""
+    one dated `moved_on` (today by default): the career path is recorded, never overwritten.
+
+    `user` is who asks (None: the system, e.g. an unsubscribe link); emails, phones and opt-outs
+    are changed by the contact's owner, their manager or an admin only (contacts.permissions)."""
     unknown = set(changes) - CONTACT_FIELDS
     if unknown:
         raise ValueError(f"contact_update does not change {sorted(unknown)}")
@@ -198,6 +212,18 @@ def contact_update(*, contact: Contact, moved_on: date | None = None, **changes:
             **identities,
         }
         changes.update(contact_clean_identities(**merged))
+    if user is not None and not can_change_contact_owner_fields(user, contact):
+        touched = sorted(
+            field
+            for field in OWNER_FIELDS & set(changes)
+            if changes[field] != getattr(contact, field)
+        )
+        if touched:
+            raise PermissionDenied(
+                "Only the contact's owner, their manager or an admin changes "
+                + ", ".join(field.replace("_", " ") for field in touched)
+                + "."
+            )
     if "tags" in changes:
         changes["tags"] = _tags_clean(changes["tags"])
     if "roles" in changes:
@@ -262,7 +288,10 @@ def fact_create(
     author: User | None = None,
     learned_on: date | None = None,
     pinned: bool = False,
+    sensitive: bool | None = None,
 ) -> Fact:
+    """Remember a fact; `sensitive=None` makes it sensitive when its category is
+    (Fact.SENSITIVE_CATEGORIES)."""
     fact = Fact(
         contact=contact,
         text=text.strip(),
@@ -270,6 +299,7 @@ def fact_create(
         author=author,
         learned_on=learned_on or timezone.localdate(),
         pinned=pinned,
+        sensitive=category in Fact.SENSITIVE_CATEGORIES if sensitive is None else sensitive,
     )
     fact.full_clean()
     fact.save()
@@ -278,10 +308,20 @@ def fact_create(
 
 
 @transaction.atomic
-def fact_update(*, fact: Fact, **changes: Any) -> Fact:
-    unknown = set(changes) - {"text", "category", "learned_on", "pinned"}
+def fact_update(*, fact: Fact, user: User | None = None, **changes: Any) -> Fact:
+    """Change a fact. Anyone who sees it pins or unpins it; its text, category, date and
+    sensitivity are changed by whoever wrote it down, their manager or an admin (`user=None`:
+    the system)."""
+    unknown = set(changes) - {"text", "category", "learned_on", "pinned", "sensitive"}
     if unknown:
         raise ValueError(f"fact_update does not change {sorted(unknown)}")
+    content = {field for field in changes if field != "pinned"}
+    if user is not None and content and not can_change_fact(user, fact):
+        raise PermissionDenied(
+            "Only whoever wrote a fact down, their manager or an admin edits it."
+        )
+    if changes.get("category") in Fact.SENSITIVE_CATEGORIES and "sensitive" not in changes:
+        changes["sensitive"] = True
     for field, value in changes.items():
         setattr(fact, field, value.strip() if isinstance(value, str) else value)
     fact.full_clean()

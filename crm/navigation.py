@@ -17,6 +17,10 @@ SECTION_BY_VIEW = {
     "dev-mailbox": "admin",
     "dev-mailbox-reply": "admin",
     "followups:one-off-email": "contacts",
+    "contact-history": "contacts",
+    "job-history": "jobs",
+    "account-tokens": "account",
+    "account-token-revoke": "account",
 }
 SECTION_BY_NAMESPACE = {
     "contacts": "contacts",

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "anymail",
+    "auditlog",
+    "csp",
+    "axes",
     # Rapport, in layer order: an app imports only the apps before it. `core` belongs to no
     # domain and imports no app; `crm` is the project and may import every app.
     "core",
@@ -104,9 +107,15 @@ MIDDLEWARE = [
     "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The actor (and address) of every audit trail entry a request writes (crm.audit).
+    "auditlog.middleware.AuditlogMiddleware",
     "crm.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "crm.middleware.SessionIdleMiddleware",
+    # Last: answers a locked-out login with registration/locked_out.html (accounts.backends).
+    "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -235,7 +244,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Uploaded CSVs never imported are let go after a day (contacts.importing.staging).
     "contacts.import_files_expire": {"task": "contacts.import_files_expire", "schedule": 3600.0},
+    "crm.audit_prune": {"task": "crm.audit_prune", "schedule": 24 * 60 * 60.0},
 }
+
+# The audit trail (crm.audit) keeps entries this many days; crm.audit_prune deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # Planner statements run over this many primary keys of their driving table at a time.
 FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)
@@ -301,6 +314,18 @@ ANYMAIL.setdefault("REQUESTS_TIMEOUT", FOLLOWUPS_RELAY_SEND_TIMEOUT)
 # --- auth ----------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: 10 wrong passwords lock the username, and separately the address, for an hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a proxy, the client's address comes from X-Forwarded-For (SECURE_PROXY_SSL_HEADER).
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("SECURE_PROXY_SSL_HEADER", default=False) else None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -317,7 +342,7 @@ if TESTING:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -325,7 +350,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # 429 past the rates below (counted in the cache: per process without a shared CACHES).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttles.AnonRateThrottle",
+        "core.throttles.UserRateThrottle",
+    ],
 }
+API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="5000/hour")
+API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="100/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rapport API",
     "DESCRIPTION": "Contacts, relationships, jobs and follow-through of Rapport, a recruiting CRM.",
@@ -359,8 +391,30 @@ USE_TZ = True
 # --- security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this long without a request (crm.middleware.SessionIdleMiddleware
+# renews it at most every SESSION_RENEW_SECONDS), and when the browser closes.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=5 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp: scripts, styles, images and fonts from this site only; no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe the health check over plain HTTP.

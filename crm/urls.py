@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Relationships first: /contacts/ (the list), /contacts/new, /contacts/import/ are its pages.
+    path("", include("crm.history")),
+    path("", include("accounts.views")),
     path("", include("relationships.urls")),
     path("", include("contacts.urls")),
     path("jobs/", include("jobs.urls")),

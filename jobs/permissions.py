@@ -1,15 +1,16 @@
 """Who may change jobs. Every recruiter sees every job (one agency per deployment, as with
-contacts); changing a job, its intake and its pipeline belongs to its owner, a manager or an
-admin."""
+contacts); changing a job, its intake and its pipeline belongs to its owner, their manager or an
+admin (accounts.rules)."""
 
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.rules import acts_for_owner_of, acts_for_q
 from jobs.models import Job
 
 
 def can_change_job(user: User, job: Job) -> bool:
-    return user.is_authenticated and (user.is_manager or job.owner_id == user.pk)
+    return acts_for_owner_of(user, job)
 
 
 def can_undo_decision(user: User, decided_by_id: int | None) -> bool:
@@ -19,4 +20,4 @@ def can_undo_decision(user: User, decided_by_id: int | None) -> bool:
 
 def jobs_changeable_by(user: User, jobs: QuerySet[Job]) -> QuerySet[Job]:
     """The object permission as a filter, for the API's querysets."""
-    return jobs if user.is_manager else jobs.filter(owner=user)
+    return jobs.filter(acts_for_q(user, "owner"))

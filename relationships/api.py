@@ -56,8 +56,8 @@ DuplicateErrorSerializer = error_schema(
 )
 
 
-def _contact_detail_get(contact_id: int) -> Contact:
-    return object_or_404(selectors.contact_detail_queryset(), pk=contact_id)
+def _contact_detail_get(contact_id: int, user: User) -> Contact:
+    return object_or_404(selectors.contact_detail_queryset(user=user), pk=contact_id)
 
 
 def _contact_or_404(pk: str) -> Contact:
@@ -97,11 +97,13 @@ def _duplicate_fields(matches: list[DuplicateMatch]) -> dict[str, list[str]]:
 class ContactViewSet(ApiViewSet):
     """Contacts with their owner's relationship, career and pinned facts."""
 
-    queryset = selectors.contact_detail_queryset()
     serializer_class = ContactDetailSerializer
     # relationships.selectors.contact_list pages by its own keyset (sort name, id).
     pagination_class = SelectorPagination
     lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.contact_detail_queryset(user=self.request.user)
 
     @extend_schema(
         parameters=[ContactListQuerySerializer],
@@ -166,7 +168,7 @@ class ContactViewSet(ApiViewSet):
         with service_errors():
             contact = services.contact_onboard(owner=owner, user=request.user, tier=tier, **fields)
         return Response(
-            ContactDetailSerializer(_contact_detail_get(contact.pk)).data,
+            ContactDetailSerializer(_contact_detail_get(contact.pk, request.user)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -181,8 +183,10 @@ class ContactViewSet(ApiViewSet):
         changes = dict(given.validated_data)
         moved_on = changes.pop("moved_on", None)
         with service_errors():
-            contact_services.contact_update(contact=contact, moved_on=moved_on, **changes)
-        return Response(ContactDetailSerializer(_contact_detail_get(contact.pk)).data)
+            contact_services.contact_update(
+                contact=contact, moved_on=moved_on, user=request.user, **changes
+            )
+        return Response(ContactDetailSerializer(_contact_detail_get(contact.pk, request.user)).data)
 
     @extend_schema(
         request=MergeInputSerializer,
@@ -202,7 +206,7 @@ class ContactViewSet(ApiViewSet):
         return Response(
             MergeResultSerializer(
                 {
-                    "survivor": _contact_detail_get(result.survivor.pk),
+                    "survivor": _contact_detail_get(result.survivor.pk, request.user),
                     "duplicate_id": result.duplicate_id,
                     "duplicate_name": result.duplicate_name,
                     "moved": result.moved,

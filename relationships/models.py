@@ -91,6 +91,10 @@ class Relationship(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.owner} ↔ {self.contact}"
 
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored beside the audit trail's entries (auditlog): the contact, for its History page."""
+        return {"contact_id": self.contact_id}
+
     @property
     def is_overdue(self) -> bool:
         return self.next_touch_due is not None and self.next_touch_due < timezone.now()

@@ -67,6 +67,14 @@ def relationship_bulk_create(
         return cursor.rowcount
 
 
+def contact_owner_get(contact: Contact) -> User | None:
+    """Who owns `contact` (None: nobody yet), for contacts.permissions."""
+    relationship = (
+        Relationship.objects.select_related("owner").filter(contact_id=contact.pk).first()
+    )
+    return relationship.owner if relationship is not None else None
+
+
 @transaction.atomic
 def relationship_update(
     *,

@@ -31,10 +31,20 @@ class FactForm(BootstrapForm):
         label="Learned on", required=False, initial=timezone.localdate, widget=DateInput()
     )
     pinned = forms.BooleanField(label="Pin to the top", required=False)
+    sensitive = forms.BooleanField(
+        label="Sensitive",
+        required=False,
+        help_text="Only you, the contact's owner and their manager see it. Salary, health, "
+        "family and reasons for leaving always are.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("prefix", "fact")
         super().__init__(*args, **kwargs)
+
+    def clean_sensitive(self) -> bool | None:
+        # Unticked: the category decides (contacts.services.fact_create).
+        return True if self.cleaned_data["sensitive"] else None
 
     def clean_learned_on(self):
         learned_on = self.cleaned_data["learned_on"]

@@ -32,7 +32,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             changes = form.changes()
             if changes:
                 services.contact_update(
-                    contact=contact, moved_on=form.cleaned_data["moved_on"], **changes
+                    contact=contact,
+                    moved_on=form.cleaned_data["moved_on"],
+                    user=request.user,
+                    **changes,
                 )
     except ValidationError as error:
         # The failed save may have half-changed the instance: show the form over a fresh copy.

@@ -17,9 +17,9 @@ from contacts.models import Contact, Fact
 from contacts.views.pages import contact_or_404, contact_page_response, facts_context
 
 
-def _fact_or_404(contact: Contact, fact_pk: int) -> Fact:
+def _fact_or_404(request: HttpRequest, contact: Contact, fact_pk: int) -> Fact:
     try:
-        return selectors.fact_get(contact=contact, fact_id=fact_pk)
+        return selectors.fact_get(contact=contact, fact_id=fact_pk, user=request.user)
     except Fact.DoesNotExist as error:
         raise Http404(f"{contact} has no fact number {fact_pk}.") from error
 
@@ -30,7 +30,8 @@ def _facts_response(
     failed = form is not None and bool(form.errors)
     if request.htmx:
         # 200 even with errors: htmx swaps only successful responses.
-        return render(request, "contacts/partials/facts.html", facts_context(contact, form))
+        context = facts_context(request, contact, form)
+        return render(request, "contacts/partials/facts.html", context)
     if failed:
         return contact_page_response(request, contact, fact_form=form, status=400)
     return redirect(reverse("contacts:contact-detail", args=[contact.pk]) + "#facts")
@@ -54,15 +55,15 @@ def fact_create(request: HttpRequest, pk: int) -> HttpResponse:
 def fact_pin(request: HttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     """Pin the fact to the top of the page, or unpin it."""
     contact = contact_or_404(pk)
-    fact = _fact_or_404(contact, fact_pk)
-    services.fact_update(fact=fact, pinned=not fact.pinned)
+    fact = _fact_or_404(request, contact, fact_pk)
+    services.fact_update(fact=fact, user=request.user, pinned=not fact.pinned)
     return _facts_response(request, contact)
 
 
 @require_POST
 def fact_delete(request: HttpRequest, pk: int, fact_pk: int) -> HttpResponse:
     contact = contact_or_404(pk)
-    services.fact_delete(fact=_fact_or_404(contact, fact_pk), user=request.user)
+    services.fact_delete(fact=_fact_or_404(request, contact, fact_pk), user=request.user)
     return _facts_response(request, contact)
 
 

@@ -57,11 +57,14 @@ def former_candidate_label(contact: Contact) -> str:
     return f"Former candidate, now {role} at {contact.organization.name}"
 
 
-def facts_context(contact: Contact, form: FactForm | None = None) -> dict[str, Any]:
-    """The facts section: pinned first, then the most recently learned, and the form."""
+def facts_context(
+    request: HttpRequest, contact: Contact, form: FactForm | None = None
+) -> dict[str, Any]:
+    """The facts section (those the user may see): pinned first, then the most recently
+    learned, and the form."""
     return {
         "contact": contact,
-        "facts": list(selectors.fact_list(contact=contact)[:FACT_LIMIT]),
+        "facts": list(selectors.fact_list(contact=contact, user=request.user)[:FACT_LIMIT]),
         "fact_form": form if form is not None else FactForm(),
     }
 
@@ -71,7 +74,7 @@ def contact_page_response(
 ) -> HttpResponse:
     context = {
         **contact_header_context(contact),
-        **facts_context(contact, fact_form),
+        **facts_context(request, contact, fact_form),
         "employments": list(selectors.employment_list(contact=contact)[:CAREER_LIMIT]),
         "actions": CONTACT_ACTIONS.render_list(contact),
         "panels": CONTACT_PAGE.render_list(request, contact),
@@ -97,7 +100,7 @@ def contact_brief(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         **contact_header_context(contact),
-        "facts": list(selectors.fact_list(contact=contact)[:BRIEF_FACT_LIMIT]),
+        "facts": list(selectors.fact_list(contact=contact, user=request.user)[:BRIEF_FACT_LIMIT]),
         "colleagues": colleagues,
         "panels": CONTACT_BRIEF.render_list(request, contact),
     }

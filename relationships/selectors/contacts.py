@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from accounts.models import User
 from contacts.models import Contact, Employment, Fact
+from contacts.permissions import facts_visible_q
 from contacts.search import contact_search
 from contacts.selectors import CAREER_ORDER
 from core.cursors import cursor_encode, cursor_name_and_id
@@ -86,9 +88,9 @@ def contact_list(
     )
 
 
-def contact_detail_queryset() -> QuerySet[Contact]:
-    """Contacts with organization, relationship and owner (one join), career and pinned facts
-    (one query each): the API's contact."""
+def contact_detail_queryset(*, user: User) -> QuerySet[Contact]:
+    """Contacts with organization, relationship and owner (one join), career and the pinned
+    facts `user` may see (one query each): the API's contact."""
     return (
         Contact.objects.defer("search_vector", "organization__search_vector")
         .select_related("organization", "relationship__owner")
@@ -102,7 +104,7 @@ def contact_detail_queryset() -> QuerySet[Contact]:
             ),
             Prefetch(
                 "facts",
-                queryset=Fact.objects.filter(pinned=True)
+                queryset=Fact.objects.filter(facts_visible_q(user), pinned=True)
                 .select_related("author")
                 .order_by("-learned_on", "-id"),
                 to_attr="pinned_facts",

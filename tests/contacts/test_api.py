@@ -273,6 +273,7 @@ def fact_json(fact: Fact, author=None, **changes) -> dict:
         "text": fact.text,
         "learned_on": fact.learned_on.isoformat(),
         "pinned": fact.pinned,
+        "sensitive": fact.sensitive,
         "author": None if author is None else user_json(author),
         "created_at": NOV_1_JSON,
         "updated_at": NOV_1_JSON,
@@ -398,8 +399,8 @@ def test_fact_retrieve_answers_its_fields(rosa_api):
     assert response.json() == fact_json(fact)
 
 
-def test_fact_patch_changes_text_and_pin(rosa_api):
-    fact = FactFactory(text="Runs marathons")
+def test_fact_patch_changes_text_and_pin(rosa_api, recruiter):
+    fact = FactFactory(text="Runs marathons", author=recruiter)
 
     response = rosa_api.patch(
         f"{FACTS}{fact.pk}/", {"text": "Runs ultramarathons", "pinned": True}, format="json"

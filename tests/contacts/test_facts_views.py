@@ -28,7 +28,8 @@ def test_fact_create_with_htmx_returns_facts_partial_with_the_fact(rosa_client, 
     assert html.startswith('<section class="card mb-3" id="facts"')
     assert "<html" not in html
     assert texts(html, "fact") == [
-        "Family Daughter starts school in September Learned 20 Nov 2026 · Rosa Reyes Pin Delete"
+        "Family Sensitive Daughter starts school in September Learned 20 Nov 2026 · Rosa Reyes "
+        "Pin Delete"
     ]
     fact = Fact.objects.get(contact=contact)
     assert (fact.text, fact.category, fact.learned_on, fact.pinned, fact.author) == (

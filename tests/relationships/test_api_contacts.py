@@ -405,6 +405,7 @@ def test_contact_retrieve_answers_career_and_pinned_facts(rosa_api, recruiter):
             "text": "Two kids",
             "learned_on": "2026-11-01",
             "pinned": True,
+            "sensitive": False,
             "author": user_json(recruiter),
             "created_at": NOV_1_JSON,
             "updated_at": NOV_1_JSON,
