@@ -151,8 +151,10 @@ def users_create(conn: psycopg.Connection, counts: dict[str, int]) -> list[int]:
         user_ids.append(
             conn.execute(
                 """INSERT INTO accounts_user (password, is_superuser, username, first_name,
-                    last_name, email, is_staff, is_active, date_joined, role, team_id)
-                   VALUES (%s, false, %s, %s, %s, %s, false, true, now(), %s, %s) RETURNING id""",
+                    last_name, email, is_staff, is_active, date_joined, role, team_id,
+                    manager_digest)
+                   VALUES (%s, false, %s, %s, %s, %s, false, true, now(), %s, %s, true)
+                   RETURNING id""",
                 [
                     password,
                     f"bench{n + 1}",
@@ -226,10 +228,11 @@ def employment_rows(conn: psycopg.Connection) -> None:
 def fact_rows(rng: random.Random, total: int, contacts: int, users: list[int]) -> Iterator[tuple]:
     categories = ["family", "interests", "preferences", "constraints", "goals", "other"]
     for n in range(1, total + 1):
+        category = rng.choice(categories)
         yield (
-            n, rng.randint(1, contacts), rng.choice(categories), rng.choice(names.FACTS),
+            n, rng.randint(1, contacts), category, rng.choice(names.FACTS),
             EPOCH.date() - dt.timedelta(days=rng.randint(0, 900)), rng.choice(users),
-            rng.random() < 0.1, EPOCH, EPOCH,
+            rng.random() < 0.1, category == "family", EPOCH, EPOCH,
         )  # fmt: skip
 
 
@@ -444,8 +447,9 @@ def generate(*, scale: float, database: str, seed: int) -> dict[str, int]:
         copy_rows(
             conn, "contacts_fact",
             ["id", "contact_id", "category", "text", "learned_on", "author_id", "pinned",
-             "created_at", "updated_at"],
-            ["int8", "int8", "text", "text", "date", "int8", "bool", "timestamptz", "timestamptz"],
+             "sensitive", "created_at", "updated_at"],
+            ["int8", "int8", "text", "text", "date", "int8", "bool", "bool", "timestamptz",
+             "timestamptz"],
             fact_rows(rng, counts["facts"], counts["contacts"], users), counts["facts"],
         )  # fmt: skip
         copy_rows(
