@@ -44,6 +44,9 @@ from django.db import connection, models
 from django.db.models import DateTimeField, Func
 
 from followups.models import Policy
+from relationships.models import Relationship
+
+RELATIONSHIP_TABLE = Relationship._meta.db_table
 
 WARNING_SHARE = 0.25
 
@@ -409,8 +412,8 @@ def _relationship_touches(window: TimerWindow, owners: Sequence[int] | None) -> 
     owner = _owner_filter("r.owner_id", owners)
     target = "make_interval(days => r.cadence_days)"
     started = "COALESCE(r.last_touch_at, r.created_at)"
-    source = """
-        FROM relationships_relationship r
+    source = f"""
+        FROM {RELATIONSHIP_TABLE} r
         JOIN contacts_contact ct ON ct.id = r.contact_id AND NOT ct.do_not_contact
     """
     current = (
@@ -450,7 +453,7 @@ def _relationship_touches(window: TimerWindow, owners: Sequence[int] | None) -> 
             met="nx.at",
         )
         + f""" FROM ({starts}) st
-        JOIN relationships_relationship r ON r.id = st.relationship
+        JOIN {RELATIONSHIP_TABLE} r ON r.id = st.relationship
         JOIN contacts_contact ct ON ct.id = r.contact_id
         CROSS JOIN LATERAL (
             SELECT i.occurred_at AS at FROM relationships_interaction i

@@ -32,7 +32,7 @@ from jobs.models import Candidacy, Job
 from jobs.permissions import can_change_job
 from jobs.services.decisions import Decision
 from market.models import MarketNote
-from relationships.models import Handoff, Interaction
+from relationships.models import Handoff, Interaction, Relationship
 from relationships.services import TimelineEntry, interaction_bulk_log, interaction_log
 
 # --- follow-ups ----------------------------------------------------------------------------------
@@ -142,7 +142,9 @@ def followup_complete(*, followup: FollowUp, user: User, outcome: str) -> Follow
 # clock past now (it is no longer due) completes its open keep-in-touch follow-up; a call
 # completes a "call instead" (and is the candidate-facing touch of its candidacy, as Done on it
 # would be).
-TOUCH_SETTLES_SQL = """
+RELATIONSHIP_TABLE = Relationship._meta.db_table
+
+TOUCH_SETTLES_SQL = f"""
 WITH touched AS (
     SELECT * FROM unnest(%(contact_ids)s::bigint[], %(moved)s::boolean[],
                          %(touch_outcomes)s::text[], %(call_ats)s::timestamptz[],
@@ -155,7 +157,7 @@ WITH touched AS (
     FROM touched t
     WHERE f.contact_id = t.contact_id AND f.completed_at IS NULL
       AND ((f.reason = 'relationship_cadence' AND t.moved AND EXISTS (
-                SELECT 1 FROM relationships_relationship r
+                SELECT 1 FROM {RELATIONSHIP_TABLE} r
                 WHERE r.contact_id = f.contact_id AND r.next_touch_due > %(now)s))
            OR (f.reason = 'call_instead' AND t.call_at IS NOT NULL))
     RETURNING f.candidacy_id, f.reason, t.call_at
@@ -165,7 +167,7 @@ FROM (SELECT candidacy_id, max(call_at) AS call_at FROM done
       WHERE reason = 'call_instead' AND candidacy_id IS NOT NULL GROUP BY candidacy_id) d
 WHERE c.id = d.candidacy_id
   AND (c.last_candidate_touch_at IS NULL OR c.last_candidate_touch_at < d.call_at)
-"""
+"""  # noqa: S608 - the table name is the model's, every value a parameter
 
 
 def _touched(touch: Interaction) -> str:

@@ -13,6 +13,9 @@ from datetime import datetime
 from dashboards.selectors.scope import Period
 from followups.servicelevels import TimerKind, TimerWindow, timer_params, timers_sql
 from jobs.selectors import STALL_DAYS
+from relationships.models import Relationship
+
+RELATIONSHIP_TABLE = Relationship._meta.db_table
 
 # People untouched for this long show on the relationships card.
 UNTOUCHED_DAYS = 90
@@ -172,7 +175,7 @@ def _suppressions(ctx: Context) -> str:
         LEFT JOIN followups_message m ON m.id = s.message_id
         LEFT JOIN LATERAL (
             SELECT c.id AS contact_id, r.owner_id FROM contacts_contact c
-            LEFT JOIN relationships_relationship r ON r.contact_id = c.id
+            LEFT JOIN {RELATIONSHIP_TABLE} r ON r.contact_id = c.id
             WHERE c.emails @> ARRAY[s.email]::varchar(254)[]
             ORDER BY c.id LIMIT 1
         ) who ON true
@@ -214,18 +217,18 @@ def _untouched(ctx: Context) -> str:
     SELECT r.id::text AS key, r.id, r.owner_id, r.contact_id, NULL::bigint AS job_id,
         ct.organization_id, r.tier, r.last_touch_at,
         COALESCE(r.last_touch_at, r.created_at) AS started_at
-    FROM relationships_relationship r
+    FROM {RELATIONSHIP_TABLE} r
     JOIN contacts_contact ct ON ct.id = r.contact_id AND NOT ct.do_not_contact
     WHERE COALESCE(r.last_touch_at, r.created_at)
         < %(sl_now)s - make_interval(days => %(d_untouched_days)s){ctx.owners("r.owner_id")}"""
 
 
-_RELATIONSHIPS = """
+_RELATIONSHIPS = f"""
     SELECT t.*, r.tier, r.last_touch_at,
         ct.roles && %(d_client_roles)s::varchar(20)[] AS is_client,
         'candidate' = ANY(ct.roles) AS is_candidate
     FROM timers_open t
-    JOIN relationships_relationship r ON r.id = t.relationship_id
+    JOIN {RELATIONSHIP_TABLE} r ON r.id = t.relationship_id
     JOIN contacts_contact ct ON ct.id = t.contact_id
     WHERE t.kind = 'relationship_touch'"""
 

@@ -226,7 +226,7 @@ def test_a_batch_writes_its_timeline_in_one_insert_and_its_clocks_in_one_stateme
     timeline = [sql for sql in run if "relationships_" in sql.split("(")[0]]
     assert [sql.split("(")[0].strip() for sql in timeline] == [
         'INSERT INTO "relationships_interaction"',
-        "INSERT INTO relationships_relationship AS r",
+        f"INSERT INTO {Relationship._meta.db_table} AS r",
     ]
     assert Interaction.objects.filter(kind="message").count() == 3
     assert sorted(

@@ -279,7 +279,7 @@ def test_bulk_log_writes_every_row_and_moves_each_clock_by_the_touch_rule(
     # replies owed the touches meet and one for what else they settle (followups' listeners).
     assert [sql.split("(")[0].strip() for sql in run] == [
         'INSERT INTO "relationships_interaction"',
-        "INSERT INTO relationships_relationship AS r",
+        f"INSERT INTO {Relationship._meta.db_table} AS r",
         'UPDATE "followups_followup" SET "completed_at" = '
         "'2026-11-20 10:00:00+00:00'::timestamptz, \"outcome\" = 'Answered.', \"updated_at\" = "
         "'2026-11-20 10:00:00+00:00'::timestamptz WHERE",
