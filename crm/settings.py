@@ -199,6 +199,20 @@ def celery_broker_url(redis_url: str) -> str:
 
 
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+
+# The dashboards' figures are served from a snapshot kept in Redis, up to
+# DASHBOARD_SNAPSHOT_SECONDS old; one older than DASHBOARD_FRESH_SECONDS is served while a worker
+# computes the next (dashboards.snapshots). 0 computes them for every request (the tests do).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboards": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "rapport-test" if TESTING else "rapport",
+    },
+}
+DASHBOARD_SNAPSHOT_SECONDS = env.int("DASHBOARD_SNAPSHOT_SECONDS", default=0 if TESTING else 900)
+DASHBOARD_FRESH_SECONDS = env.int("DASHBOARD_FRESH_SECONDS", default=60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A lost broker is waited for, however long it is away: never give up and exit.
 CELERY_BROKER_CONNECTION_RETRY = True

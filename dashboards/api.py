@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_support import SelectorPagination, error_schema
-from dashboards import selectors
+from dashboards import selectors, snapshots
 from dashboards.permissions import scope_resolve
 from dashboards.serializers import (
     DashboardQuerySerializer,
@@ -50,8 +50,8 @@ class OverviewView(APIView):
     def get(self, request: Request) -> Response:
         query = _query(request)
         scope = scope_resolve(user=request.user, param=query.validated_data.get("scope"))
-        now = timezone.now()
-        overview = selectors.overview_get(scope=scope, period=query.period_for(now), now=now)
+        period = query.period_for(timezone.now())
+        overview = snapshots.overview_latest(scope=scope, period=period).value
         return Response(OverviewSerializer(OverviewSerializer.shape(overview)).data)
 
 
@@ -65,7 +65,7 @@ class TrendsView(APIView):
     )
     def get(self, request: Request) -> Response:
         scope = scope_resolve(user=request.user, param=request.query_params.get("scope"))
-        found = selectors.trends_get(scope=scope)
+        found = snapshots.trends_latest(scope=scope).value
         return Response(TrendsSerializer(TrendsSerializer.shape(found)).data)
 
 

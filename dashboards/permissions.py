@@ -22,12 +22,10 @@ def scope_default(user: User) -> Scope:
 
 
 def _parse(param: str) -> tuple[str, int | None]:
-    if param == Scope.EVERYONE:
-        return Scope.EVERYONE, None
-    kind, _, raw_id = param.partition(":")
-    if kind not in (Scope.TEAM, Scope.RECRUITER) or not raw_id.isdigit() or len(raw_id) > 18:
-        raise Http404("No such dashboard.")
-    return kind, int(raw_id)
+    try:
+        return Scope.parse(param)
+    except ValueError as error:
+        raise Http404("No such dashboard.") from error
 
 
 def scope_resolve(*, user: User, param: str | None) -> Scope:

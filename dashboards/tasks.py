@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from dashboards import snapshots
 from dashboards.digest import manager_digest_plan
+from dashboards.selectors import Scope
 from followups.tasks import relay
 
 
@@ -26,3 +28,12 @@ def manager_digest_plan_task(at: str | None = None) -> int:
     if planned:
         transaction.on_commit(lambda: relay.delay(at=at))
     return planned
+
+
+@shared_task(name="dashboards.snapshot_refresh")
+def snapshot_refresh_task(kind: str, scope: str, period: dict | None = None) -> str:
+    """Compute a dashboard snapshot a page found stale (dashboards.snapshots)."""
+    computed_at = snapshots.snapshot_refresh(
+        kind=kind, scope=Scope.for_param(scope), period=snapshots.period_from_payload(period)
+    )
+    return computed_at.isoformat()

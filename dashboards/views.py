@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.services import user_manager_digest_set
 from core.exports import csv_response
 from core.paging import keyset_page
-from dashboards import selectors
+from dashboards import selectors, snapshots
 from dashboards.display import (
     COLUMNS,
     RecordLinks,
@@ -73,8 +73,8 @@ def _figure(key: str) -> selectors.Figure:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     choice = _choice(request)
-    now = timezone.now()
-    overview = selectors.overview_get(scope=choice.scope, period=choice.period, now=now)
+    snapshot = snapshots.overview_latest(scope=choice.scope, period=choice.period)
+    overview, now = snapshot.value, snapshot.computed_at
     return render(
         request,
         "dashboards/index.html",
@@ -85,6 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "export_url": f"{reverse('dashboards:export')}?{choice.query}",
             "trends_url": f"{reverse('dashboards:trends')}?{choice.query}",
             "now": now,
+            "snapshot": snapshot,
         },
     )
 
@@ -94,7 +95,7 @@ def overview_export(request: HttpRequest) -> StreamingHttpResponse:
     """The overview as CSV: one line a figure and a row of its card (the scope's total, each
     member, each client)."""
     choice = _choice(request)
-    overview = selectors.overview_get(scope=choice.scope, period=choice.period)
+    overview = snapshots.overview_latest(scope=choice.scope, period=choice.period).value
     return csv_response(
         filename=f"dashboard-{choice.period.key}-{timezone.localdate():%Y-%m-%d}.csv",
         header=["card", "figure", "label", "row", "value"],
@@ -178,8 +179,10 @@ def figure_export(request: HttpRequest, key: str) -> StreamingHttpResponse:
 def trends(request: HttpRequest) -> HttpResponse:
     """The weekly series as a chart and a table; the overview loads the partial with htmx."""
     choice = _choice(request)
-    found = selectors.trends_get(scope=choice.scope)
+    snapshot = snapshots.trends_latest(scope=choice.scope)
+    found = snapshot.value
     context = {
+        "snapshot": snapshot,
         "choice": choice,
         "trends": found,
         "chart": found.chart(),

@@ -45,6 +45,27 @@ class Scope:
             kind=cls.RECRUITER, label=str(recruiter), members=(recruiter,), recruiter=recruiter
         )
 
+    @classmethod
+    def parse(cls, param: str) -> tuple[str, int | None]:
+        """("everyone", None), ("team", id) or ("recruiter", id); ValueError for anything else."""
+        if param == cls.EVERYONE:
+            return cls.EVERYONE, None
+        kind, _, raw_id = param.partition(":")
+        if kind not in (cls.TEAM, cls.RECRUITER) or not raw_id.isdigit() or len(raw_id) > 18:
+            raise ValueError(f"not a dashboard scope: {param!r}")
+        return kind, int(raw_id)
+
+    @classmethod
+    def for_param(cls, param: str) -> "Scope":
+        """The scope `param` names, whoever asks (for the workers; pages and the API go
+        through dashboards.permissions). LookupError when its team or recruiter is gone."""
+        kind, pk = cls.parse(param)
+        if pk is None:
+            return cls.for_everyone()
+        if kind == cls.TEAM:
+            return cls.for_team(Team.objects.get(pk=pk))
+        return cls.for_recruiter(User.objects.get(pk=pk))
+
     @property
     def owner_ids(self) -> list[int] | None:
         if self.kind == self.EVERYONE:

@@ -174,9 +174,14 @@ def _suppressions(ctx: Context) -> str:
         FROM followups_suppression s
         LEFT JOIN followups_message m ON m.id = s.message_id
         LEFT JOIN LATERAL (
-            SELECT c.id AS contact_id, r.owner_id FROM contacts_contact c
+            SELECT c.id AS contact_id, r.owner_id
+            FROM (
+                -- OFFSET 0 keeps the planner on the emails index: with ORDER BY id LIMIT 1
+                -- alone it walks the primary key through a million contacts instead.
+                SELECT c.id FROM contacts_contact c
+                WHERE c.emails @> ARRAY[s.email]::varchar(254)[] OFFSET 0
+            ) c
             LEFT JOIN {RELATIONSHIP_TABLE} r ON r.contact_id = c.id
-            WHERE c.emails @> ARRAY[s.email]::varchar(254)[]
             ORDER BY c.id LIMIT 1
         ) who ON true
         WHERE s.created_at >= %(sl_start)s AND s.created_at < %(sl_end)s
