@@ -93,12 +93,11 @@ class FigureRecordsView(APIView):
         scope = scope_resolve(user=request.user, param=query.validated_data.get("scope"))
         paginator = self.pagination_class()
         limit = paginator.limit_from(request)
-        now = timezone.now()
         try:
-            page = selectors.figure_page(
-                figure=figure, scope=scope, period=query.period_for(now),
+            page = snapshots.figure_page_read(
+                figure=figure, scope=scope, period=query.period_for(timezone.now()),
                 after=request.query_params.get("after") or None, limit=limit,
-                organization_id=query.validated_data.get("organization"), now=now,
+                organization_id=query.validated_data.get("organization"),
             )  # fmt: skip
         except selectors.InvalidCursor as error:
             message = paginator.invalid_cursor_message

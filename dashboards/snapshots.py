@@ -12,10 +12,10 @@ period and say when it was computed:
 - Redis away: computed for the request, as if there were none.
 
 Snapshots hold what the selectors computed, never anything else: the figures still have one
-home (dashboards.selectors). The drill-down lists are always read live, so a list may hold a
-row more or less than its card when something changed since the snapshot; the card says how old
-it is. `DASHBOARD_SNAPSHOT_SECONDS=0` turns snapshots off (the tests run that way, except the
-ones about snapshots)."""
+home (dashboards.selectors). A drill-down list's first page is a snapshot too (its next pages
+are read live, carrying on from its cursor), so a list and its card are of the same moment.
+`DASHBOARD_SNAPSHOT_SECONDS=0` turns snapshots off (the tests run that way, except the ones
+about snapshots)."""
 
 import datetime as dt
 import logging
@@ -30,11 +30,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboards import selectors
-from dashboards.selectors import Overview, Period, Scope, Trends
+from dashboards.selectors import Figure, FigurePage, Overview, Period, Scope, Trends
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-OVERVIEW, TRENDS = "overview", "trends"
+OVERVIEW, TRENDS, PAGE = "overview", "trends", "page"
 REFRESH_TASK = "dashboards.snapshot_refresh"
 
 
@@ -45,28 +45,68 @@ class Snapshot(Generic[T]):
     live: bool  # computed for this request
 
 
-def _key(kind: str, scope: Scope, period: Period | None) -> str:
-    when = "" if period is None else f":{period.start.isoformat()}:{period.end.isoformat()}"
-    return f"dashboards:{kind}:{scope.param}{when}"
+@dataclass(frozen=True)
+class Spec:
+    """What a snapshot is of: the overview of a scope and period, its trends, or the first page
+    of one figure's records (of one client, `organization`)."""
 
+    kind: str
+    scope: Scope
+    period: Period | None = None
+    figure: str = ""
+    organization: int | None = None
+    limit: int = 0
 
-def _compute(kind: str, scope: Scope, period: Period | None, now: dt.datetime):
-    if kind == OVERVIEW:
-        if period is None:
-            raise ValueError("an overview is of a period")
-        return selectors.overview_get(scope=scope, period=period, now=now)
-    return selectors.trends_get(scope=scope, now=now)
+    @property
+    def key(self) -> str:
+        parts = ["dashboards", self.kind, self.scope.param]
+        if self.period is not None:
+            parts += [self.period.start.isoformat(), self.period.end.isoformat()]
+        if self.kind == PAGE:
+            parts += [self.figure, str(self.organization or ""), str(self.limit)]
+        return ":".join(parts)
 
+    def compute(self, now: dt.datetime):
+        if self.kind == TRENDS:
+            return selectors.trends_get(scope=self.scope, now=now)
+        if self.period is None:
+            raise ValueError(f"a {self.kind} snapshot is of a period")
+        if self.kind == OVERVIEW:
+            return selectors.overview_get(scope=self.scope, period=self.period, now=now)
+        return selectors.figure_page(
+            figure=selectors.figure_get(self.figure), scope=self.scope, period=self.period,
+            limit=self.limit, organization_id=self.organization, now=now,
+        )  # fmt: skip
 
-def _period_payload(period: Period | None) -> dict | None:
-    if period is None:
-        return None
-    return {
-        "key": period.key,
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
-        "label": period.label,
-    }
+    def payload(self) -> dict:
+        """The spec as JSON for the refresh task (`Spec.from_payload` reads it back)."""
+        period = None
+        if self.period is not None:
+            period = {
+                "key": self.period.key,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "label": self.period.label,
+            }
+        return {
+            "kind": self.kind, "scope": self.scope.param, "period": period,
+            "figure": self.figure, "organization": self.organization, "limit": self.limit,
+        }  # fmt: skip
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "Spec":
+        period = None
+        if payload.get("period") is not None:
+            raw = payload["period"]
+            start, end = parse_datetime(raw["start"]), parse_datetime(raw["end"])
+            if start is None or end is None:
+                raise ValueError(f"not a period: {raw!r}")
+            period = Period(raw["key"], start, end, raw["label"])
+        return cls(
+            kind=payload["kind"], scope=Scope.for_param(payload["scope"]), period=period,
+            figure=payload.get("figure", ""), organization=payload.get("organization"),
+            limit=payload.get("limit", 0),
+        )  # fmt: skip
 
 
 def _store(key: str, now: dt.datetime, value) -> None:
@@ -76,15 +116,14 @@ def _store(key: str, now: dt.datetime, value) -> None:
         logger.warning("dashboards: could not keep the snapshot %s", key, exc_info=True)
 
 
-def _latest(kind: str, scope: Scope, period: Period | None) -> Snapshot:
+def _latest(spec: Spec) -> Snapshot:
     now = timezone.now()
     max_age = settings.DASHBOARD_SNAPSHOT_SECONDS
     if max_age <= 0:
-        return Snapshot(_compute(kind, scope, period, now), now, live=True)
-    key = _key(kind, scope, period)
-    cache = caches["dashboards"]
+        return Snapshot(spec.compute(now), now, live=True)
+    key = spec.key
     try:
-        found = cache.get(key)
+        found = caches["dashboards"].get(key)
     except Exception:
         logger.warning("dashboards: snapshots unreadable, computing %s", key, exc_info=True)
         found = None
@@ -93,47 +132,62 @@ def _latest(kind: str, scope: Scope, period: Period | None) -> Snapshot:
         age = (now - computed_at).total_seconds()
         if 0 <= age <= max_age:
             if age > settings.DASHBOARD_FRESH_SECONDS:
-                _refresh_request(key, kind, scope, period)
+                _refresh_request(spec)
             return Snapshot(value, computed_at, live=False)
-    value = _compute(kind, scope, period, now)
+    value = spec.compute(now)
     _store(key, now, value)
     return Snapshot(value, now, live=True)
 
 
-def _refresh_request(key: str, kind: str, scope: Scope, period: Period | None) -> None:
-    """Queue one refresh of `key`: the flag lets only the first stale view queue it."""
+def _refresh_request(spec: Spec) -> None:
+    """Queue one refresh of the snapshot: the flag lets only the first stale view queue it."""
     try:
         first = caches["dashboards"].add(
-            f"{key}:refreshing", 1, timeout=settings.DASHBOARD_SNAPSHOT_SECONDS
+            f"{spec.key}:refreshing", 1, timeout=settings.DASHBOARD_SNAPSHOT_SECONDS
         )
     except Exception:
         return
     if first:
-        kwargs = {"kind": kind, "scope": scope.param, "period": _period_payload(period)}
+        kwargs = {"spec": spec.payload()}
         transaction.on_commit(lambda: current_app.send_task(REFRESH_TASK, kwargs=kwargs))
 
 
 def overview_latest(*, scope: Scope, period: Period) -> Snapshot[Overview]:
-    return _latest(OVERVIEW, scope, period)
+    return _latest(Spec(OVERVIEW, scope, period))
 
 
 def trends_latest(*, scope: Scope) -> Snapshot[Trends]:
-    return _latest(TRENDS, scope, None)
+    return _latest(Spec(TRENDS, scope))
 
 
-def snapshot_refresh(*, kind: str, scope: Scope, period: Period | None) -> dt.datetime:
+def figure_page_latest(
+    *, figure: Figure, scope: Scope, period: Period, limit: int, organization_id: int | None
+) -> Snapshot[FigurePage]:
+    """The first page of a figure's records (the pages after it are read live: a cursor
+    carries on from any page)."""
+    spec = Spec(PAGE, scope, period, figure.key, organization_id, limit)
+    return _latest(spec)
+
+
+def figure_page_read(
+    *, figure: Figure, scope: Scope, period: Period, after: str | None, limit: int,
+    organization_id: int | None,
+) -> FigurePage:  # fmt: skip
+    """A page of a figure's records: the first from its snapshot, the others live."""
+    if after is None:
+        return figure_page_latest(
+            figure=figure, scope=scope, period=period, limit=limit,
+            organization_id=organization_id,
+        ).value  # fmt: skip
+    return selectors.figure_page(
+        figure=figure, scope=scope, period=period, after=after, limit=limit,
+        organization_id=organization_id,
+    )  # fmt: skip
+
+
+def snapshot_refresh(spec: Spec) -> dt.datetime:
     """Compute the snapshot now and keep it (the worker's side of a stale view)."""
     now = timezone.now()
-    key = _key(kind, scope, period)
-    _store(key, now, _compute(kind, scope, period, now))
-    caches["dashboards"].delete(f"{key}:refreshing")
+    _store(spec.key, now, spec.compute(now))
+    caches["dashboards"].delete(f"{spec.key}:refreshing")
     return now
-
-
-def period_from_payload(payload: dict | None) -> Period | None:
-    if payload is None:
-        return None
-    start, end = parse_datetime(payload["start"]), parse_datetime(payload["end"])
-    if start is None or end is None:
-        raise ValueError(f"not a period: {payload!r}")
-    return Period(payload["key"], start, end, payload["label"])

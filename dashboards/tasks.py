@@ -10,7 +10,6 @@ from django.utils.dateparse import parse_datetime
 
 from dashboards import snapshots
 from dashboards.digest import manager_digest_plan
-from dashboards.selectors import Scope
 from followups.tasks import relay
 
 
@@ -31,9 +30,6 @@ def manager_digest_plan_task(at: str | None = None) -> int:
 
 
 @shared_task(name="dashboards.snapshot_refresh")
-def snapshot_refresh_task(kind: str, scope: str, period: dict | None = None) -> str:
-    """Compute a dashboard snapshot a page found stale (dashboards.snapshots)."""
-    computed_at = snapshots.snapshot_refresh(
-        kind=kind, scope=Scope.for_param(scope), period=snapshots.period_from_payload(period)
-    )
-    return computed_at.isoformat()
+def snapshot_refresh_task(spec: dict) -> str:
+    """Compute a dashboard snapshot a view found stale (dashboards.snapshots)."""
+    return snapshots.snapshot_refresh(snapshots.Spec.from_payload(spec)).isoformat()

@@ -127,14 +127,13 @@ def figure_detail(request: HttpRequest, key: str) -> HttpResponse:
     figure = _figure(key)
     choice = _choice(request)
     organization_id = _organization(request)
-    now = timezone.now()
     list_url = reverse("dashboards:figure", args=[figure.key])
     paged = keyset_page(
         request,
         list_url=list_url,
-        fetch=lambda after: selectors.figure_page(
+        fetch=lambda after: snapshots.figure_page_read(
             figure=figure, scope=choice.scope, period=choice.period, after=after,
-            limit=PAGE_SIZE, organization_id=organization_id, now=now,
+            limit=PAGE_SIZE, organization_id=organization_id,
         ),
     )  # fmt: skip
     columns = COLUMNS[figure.source]

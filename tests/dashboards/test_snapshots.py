@@ -61,7 +61,9 @@ def test_a_snapshot_is_served_while_fresh_then_refreshed_once(
         team = f"team:{h.rosa.team_id}"
         period = {"key": "week", "start": "2026-03-02T00:00:00+00:00",
                   "end": "2026-03-09T00:00:00+00:00", "label": "This week"}  # fmt: skip
-        snapshot_refresh_task.apply(kwargs={"kind": "overview", "scope": team, "period": period})
+        spec = {"kind": "overview", "scope": team, "period": period, "figure": "",
+                "organization": None, "limit": 0}  # fmt: skip
+        snapshot_refresh_task.apply(kwargs={"spec": spec})
         assert overdue(api, h.maya) == 3
 
         # A snapshot older than DASHBOARD_SNAPSHOT_SECONDS is not served: computed again.
@@ -92,6 +94,22 @@ def test_trends_are_snapshots_too(history, api, snapshots_on):
         assert api.get(TRENDS).json() == first
         team = snapshots.Scope.for_param(f"team:{h.rosa.team_id}")
         assert snapshots.trends_latest(scope=team).live is False
+
+
+def test_a_drill_down_first_page_is_the_snapshot_of_its_card(history, api, snapshots_on):
+    h = history
+    api.force_login(h.maya)
+    url = "/api/v1/dashboards/figures/debt.overdue/"
+    with time_machine.travel(NOW, tick=False):
+        first = api.get(url, {"period": "week", "limit": 1}).json()
+        followup_create(owner=h.rosa, contact=h.jack, due_at=NOW - timedelta(days=10),
+                        summary="Call Jack")  # fmt: skip
+        again = api.get(url, {"period": "week", "limit": 1}).json()
+        assert again == first  # the first page: as of the snapshot, as its card
+        # The next page is read live, after the first page's last row.
+        rest = api.get(first["next"]).json()
+    assert [row["summary"] for row in first["results"]] == ["Call Gina back"]
+    assert [row["summary"] for row in rest["results"]] == ["Send Finn the role"]
 
 
 def test_off_means_every_view_computes(history, api):
