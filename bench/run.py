@@ -460,6 +460,7 @@ def run(args: argparse.Namespace) -> Report:
         report.add("contact list, 4 connections", rps, "req/s", "≥ 50 req/s", rps >= 50)
         rss = server.peak_rss_mib()
         report.add("web worker peak memory", rss, "MiB", "≤ 150 MiB", rss <= 150)
+    measure_dashboard_compute(report, args.database, args.section_timeout)
     rows = max(100, round(100_000 * min(args.scale, 1.0)))
     imported_rows_delete(args.database, counts)  # left by an earlier, interrupted run
     seconds, problem = measure_import(args.database, rows, args.section_timeout)
@@ -476,6 +477,28 @@ def run(args: argparse.Namespace) -> Report:
     for name, unit, goal, issue in NOT_BUILT:
         report.add(name, None, unit, goal, None, f"not built yet: arrives with the {issue}")
     return report
+
+
+def measure_dashboard_compute(report: Report, database: str, timeout: float) -> None:
+    """What the pages above were served from costs to compute: a snapshot refreshed cold
+    (bench.dashboards prints each part and the plans of the three slowest)."""
+    env = {**os.environ, "DATABASE_URL": generate.database_url(database), "LOG_LEVEL": "WARNING"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.dashboards"], cwd=BASE_DIR, env=env, check=True,
+            capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        report.add("dashboard overview computed", None, "ms", "", False, str(error)[:200])
+        return
+    *lines, last = done.stdout.strip().splitlines()
+    for line in lines:
+        print(line, flush=True)
+    for name, ms in json.loads(last)["computed"].items():
+        report.add(
+            f"dashboard {name} computed (a snapshot's refresh)", ms, "ms", "",
+            None, "cold, in a worker; pages serve the snapshot",
+        )  # fmt: skip
 
 
 GROWTH_PAGES = [("contact list", "/contacts/"), ("search, prefix", "/search/?q=sch")]
