@@ -96,6 +96,16 @@ class ApiViewSet(viewsets.GenericViewSet):
             raise exceptions.NotFound(str(error)) from error
 
 
+def id_param(request, name: str) -> int | None:
+    """The id in query parameter `name` (None when absent); a 400 naming it when not an id."""
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise exceptions.ValidationError({name: ["Give an id (a whole number)."]})
+    return int(raw)
+
+
 # --- pagination ----------------------------------------------------------------------------------
 
 

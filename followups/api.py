@@ -7,7 +7,7 @@ What a user may see is enforced in the queryset (followups.selectors: their own,
 for managers and admins); what they may change, by the services."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contacts.models import Contact
-from core.api_support import ApiViewSet, KeysetPagination, service_errors
+from core.api_support import ApiViewSet, KeysetPagination, id_param, service_errors
 from followups import selectors, services
 from followups.models import Message, Policy
 from followups.replies import inbound_assign, one_off_email_queue
@@ -27,7 +27,10 @@ from followups.serializers import (
     FollowUpUpdateSerializer,
     InboundReplySerializer,
     JobPolicySerializer,
+    MarketNoteUseSerializer,
     MessageEditSerializer,
+    MessageMarketNoteSetSerializer,
+    MessageMarketNotesSerializer,
     MessagePreviewSerializer,
     MessageSerializer,
     MessageSkipSerializer,
@@ -37,6 +40,7 @@ from followups.serializers import (
     ReplyAssignSerializer,
 )
 from jobs.models import Job
+from market.models import MarketNote
 
 # --- views ---------------------------------------------------------------------------------------
 
@@ -180,6 +184,72 @@ class MessageViewSet(ApiViewSet):
                 message=message, user=request.user, reason=given.validated_data["reason"]
             )
         return Response(MessageSerializer(message).data)
+
+    @extend_schema(
+        responses=MessageMarketNotesSerializer,
+        description="The market note the message carries for {{ market_note }} and the most "
+        "relevant fresh ones the recipient has not had, with why each matched.",
+    )
+    @action(detail=True, methods=["get"], url_path="market-notes")
+    def market_notes(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        found = selectors.message_market_notes(
+            message=message, user=request.user, preview=selectors.message_preview(message=message)
+        )
+        return Response(MessageMarketNotesSerializer(found).data)
+
+    @extend_schema(
+        request=MessageMarketNoteSetSerializer,
+        responses=MessageSerializer,
+        description="Swap the market note of a scheduled message (`note`), take it out "
+        "(`removed`), or leave both out to let Rapport choose again.",
+    )
+    @market_notes.mapping.post
+    def market_note_set(self, request: Request, pk: str) -> Response:
+        message = self.get_object()
+        given = MessageMarketNoteSetSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        note_id = given.validated_data.get("note")
+        note = MarketNote.objects.filter(pk=note_id).first() if note_id else None
+        if note_id and note is None:
+            raise exceptions.ValidationError({"note": ["No such market note."]})
+        with service_errors():
+            message = services.message_market_note_set(
+                message=message, user=request.user, note=note,
+                removed=given.validated_data["removed"],
+            )  # fmt: skip
+        return Response(MessageSerializer(message).data)
+
+
+class MarketNoteUsePagination(KeysetPagination):
+    ordering = ("-used_at", "-id")
+
+
+@extend_schema(tags=["market"])
+class MarketNoteUseViewSet(ApiViewSet):
+    """Which market note went to whom, in which message (`?contact=` or `?note=`): a note goes
+    to a person once, so this is what they have already read from you."""
+
+    serializer_class = MarketNoteUseSerializer
+    pagination_class = MarketNoteUsePagination
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.market_note_use_list(
+            user=self.request.user,
+            contact_id=id_param(self.request, "contact"),
+            note_id=id_param(self.request, "note"),
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("contact", int, description="A recipient's (contact's) id."),
+            OpenApiParameter("note", int, description="A market note's id."),
+        ]
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MarketNoteUseSerializer(page, many=True).data)
 
 
 class SingleObjectSchema(AutoSchema):
@@ -354,5 +424,6 @@ router.register("inbound-replies", InboundReplyViewSet, basename="api-inbound-re
 router.register("replies-owed", ReplyOwedViewSet, basename="api-reply-owed")
 router.register("one-off-emails", OneOffEmailViewSet, basename="api-one-off-email")
 router.register("ratings", RatingViewSet, basename="api-rating")
+router.register("market-note-uses", MarketNoteUseViewSet, basename="api-market-note-use")
 
 urlpatterns = router.urls

@@ -247,3 +247,18 @@ def message_market_notes(*, message: Message, user: User, preview: Rendered) -> 
     return MessageMarketNotes(
         chosen=chosen, removed=message.market_note_removed, alternatives=alternatives
     )
+
+
+def market_note_use_list(
+    *, user: User, contact_id: int | None = None, note_id: int | None = None
+) -> QuerySet[MarketNoteUse]:
+    """Which market notes went to whom, in which message, newest first: the uses of notes the
+    user may see (a private note's uses are its author's to see)."""
+    uses = MarketNoteUse.objects.filter(
+        note__in=MarketNote.objects.visible_to(user).values("pk")
+    ).select_related("note", "contact")
+    if contact_id is not None:
+        uses = uses.filter(contact_id=contact_id)
+    if note_id is not None:
+        uses = uses.filter(note_id=note_id)
+    return uses

@@ -4,8 +4,17 @@ from rest_framework import serializers
 
 from contacts.models import Contact
 from core.api_support import NamedChoiceField
-from followups.models import FollowUp, InboundReply, Message, MessageKind, Policy, Rating
+from followups.models import (
+    FollowUp,
+    InboundReply,
+    MarketNoteUse,
+    Message,
+    MessageKind,
+    Policy,
+    Rating,
+)
 from jobs.models import Candidacy, Job
+from market.serializers import MarketNoteSerializer, SuggestionSerializer
 
 FOLLOWUP_KIND = {"choices": FollowUp.Kind.choices, "enum_name": "FollowUpKind"}
 
@@ -131,3 +140,29 @@ class RatingSerializer(serializers.ModelSerializer):
             "answered_at", "followup",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class MessageMarketNotesSerializer(serializers.Serializer):
+    """The note a message carries for {{ market_note }} and the fresh ones it could carry
+    instead (the recipient has had none of them)."""
+
+    chosen = MarketNoteSerializer(allow_null=True)
+    removed = serializers.BooleanField(help_text="The recruiter took the note out.")
+    alternatives = SuggestionSerializer(many=True)
+
+
+class MessageMarketNoteSetSerializer(serializers.Serializer):
+    note = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="A fresh note you can see; leave out (and removed false) to let Rapport choose.",
+    )  # fmt: skip
+    removed = serializers.BooleanField(default=False, help_text="Send the message without one.")
+
+
+class MarketNoteUseSerializer(serializers.ModelSerializer):
+    note_title = serializers.CharField(source="note.title", read_only=True)
+    contact_name = serializers.CharField(source="contact.full_name", read_only=True)
+
+    class Meta:
+        model = MarketNoteUse
+        fields = ["id", "note", "note_title", "contact", "contact_name", "message", "used_at"]

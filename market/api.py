@@ -10,7 +10,13 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from contacts.models import Contact
-from core.api_support import ApiViewSet, KeysetPagination, object_or_404, service_errors
+from core.api_support import (
+    ApiViewSet,
+    KeysetPagination,
+    id_param,
+    object_or_404,
+    service_errors,
+)
 from jobs.models import Job
 from market import selectors, services
 from market.serializers import (
@@ -82,12 +88,12 @@ class MarketNoteViewSet(ApiViewSet):
     )
     @action(detail=False, methods=["get"])
     def suggestions(self, request: Request) -> Response:
-        contact_id = request.query_params.get("contact", "")
-        job_id = request.query_params.get("job", "")
-        if contact_id.isdigit():
+        contact_id = id_param(request, "contact")
+        job_id = id_param(request, "job")
+        if contact_id is not None:
             contact = object_or_404(Contact.objects.select_related("organization"), pk=contact_id)
             found = selectors.contact_suggestions(user=request.user, contact=contact)
-        elif job_id.isdigit():
+        elif job_id is not None:
             job = object_or_404(Job.objects.select_related("organization"), pk=job_id)
             found = selectors.job_suggestions(user=request.user, job=job)
         else:

@@ -139,3 +139,51 @@ def test_the_preview_shows_the_note_and_swaps_or_removes_it(clock, client, recru
     assert removed.context["market"].chosen is None
     assert "market" not in removed.context["preview"].text
     assert "You removed the market note" in removed.content.decode()
+
+
+def test_the_api_lists_a_message_notes_swaps_one_and_logs_each_use(
+    clock, recruiter, other_recruiter, api, outbox, django_assert_num_queries
+):
+    ana = ContactFactory(first_name="Ana", last_name="Smith", tags=["python"])
+    CandidacyFactory(job=JobFactory(owner=recruiter), contact=ana)
+    python = _note(recruiter, "Python demand is up", ["python"], 5)
+    hiring = _note(recruiter, "Python hiring slows in December", ["python", "hiring"], 30)
+    note_create(author=other_recruiter, title="Python is mine", tags=["python"],
+                true_as_of=T0_DATE, visibility="private")  # fmt: skip
+    clock.shift(timedelta(days=7, minutes=1))
+    plan_all(now=timezone.now())
+    message = Message.objects.get()
+    url = f"/api/v1/messages/{message.pk}/market-notes/"
+    rosa_api = api
+    rosa_api.force_login(recruiter)
+
+    found = rosa_api.get(url).json()
+    assert (found["chosen"]["title"], found["removed"]) == ("Python demand is up", False)
+    assert [(s["note"]["title"], s["reason"]) for s in found["alternatives"]] == [
+        ("Python hiring slows in December", "matches python; 37 days old")  # a week on
+    ]
+
+    swapped = rosa_api.post(url, {"note": hiring.pk}, format="json")
+    assert swapped.status_code == 200
+    message.refresh_from_db()
+    assert (message.market_note_id, message.market_note_removed) == (hiring.pk, False)
+    bad = rosa_api.post(url, {"note": 10**9}, format="json")
+    assert (bad.status_code, bad.json()["error"]["fields"]["note"]) == (400, ["No such market note."])
+
+    clock.shift(timedelta(hours=4))
+    relay_batch(now=timezone.now())
+    rosa_api.force_login(recruiter)
+    uses = rosa_api.get("/api/v1/market-note-uses/", {"contact": ana.pk}).json()["results"]
+    assert [(u["note_title"], u["contact_name"], u["message"]) for u in uses] == [
+        ("Python hiring slows in December", "Ana Smith", message.pk)
+    ]
+    assert rosa_api.get("/api/v1/market-note-uses/", {"note": python.pk}).json()["results"] == []
+    assert rosa_api.get("/api/v1/market-note-uses/", {"contact": "x"}).status_code == 400
+    with django_assert_num_queries(3):  # the session, the user, the page
+        assert len(rosa_api.get("/api/v1/market-note-uses/").json()["results"]) == 1
+    for contact in ContactFactory.create_batch(3):
+        MarketNoteUse.objects.create(
+            contact=contact, note=python, message=message, used_at=timezone.now()
+        )
+    with django_assert_num_queries(3):
+        assert len(rosa_api.get("/api/v1/market-note-uses/").json()["results"]) == 4
