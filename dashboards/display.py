@@ -95,6 +95,7 @@ class CardTable:
     rows: list[CardRow]
     organizations: list[CardRow] = field(default_factory=list)
     previews: list[tuple[Figure, str, list[dict]]] = field(default_factory=list)
+    organizations_more: int = 0  # clients left out of `organizations`
 
 
 def _row(
@@ -173,7 +174,8 @@ def cards_build(overview: Overview, *, can_open_recruiters: bool) -> list[CardTa
             )
             for key in card.previews
         ]
-        tables.append(CardTable(card, total, rows, organizations, previews))
+        more = overview.organizations_more if card.by_organization else 0
+        tables.append(CardTable(card, total, rows, organizations, previews, more))
     return tables
 
 

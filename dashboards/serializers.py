@@ -69,7 +69,9 @@ class FigureValueSerializer(serializers.Serializer):
     measure = serializers.CharField()
     total = serializers.FloatField(allow_null=True, help_text="None: no rows to measure.")
     owners = RowValueSerializer(many=True, help_text="Each member of the scope.")
-    organizations = RowValueSerializer(many=True, help_text="Each client, for per-client ones.")
+    organizations = RowValueSerializer(
+        many=True, help_text="For per-client figures: the 10 clients with the most counted."
+    )
 
 
 class OverviewSerializer(serializers.Serializer):

@@ -17,7 +17,9 @@ are read live, carrying on from its cursor), so a list and its card are of the s
 `DASHBOARD_SNAPSHOT_SECONDS=0` turns snapshots off (the tests run that way, except the ones
 about snapshots)."""
 
+import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -30,12 +32,31 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboards import selectors
-from dashboards.selectors import Figure, FigurePage, Overview, Period, Scope, Trends
+from dashboards.selectors import (
+    Figure,
+    FigurePage,
+    FigureValues,
+    Overview,
+    Period,
+    Scope,
+    Series,
+    Trends,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 OVERVIEW, TRENDS, PAGE = "overview", "trends", "page"
 REFRESH_TASK = "dashboards.snapshot_refresh"
+# The shape of what a snapshot holds, in its key: a release that changes a field of these never
+# reads a snapshot an earlier one kept.
+SHAPE = hashlib.sha256(
+    repr(
+        [
+            [field.name for field in dataclasses.fields(shape)]
+            for shape in (Overview, FigureValues, Figure, Trends, Series, FigurePage, Scope, Period)
+        ]
+    ).encode()
+).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -59,7 +80,7 @@ class Spec:
 
     @property
     def key(self) -> str:
-        parts = ["dashboards", self.kind, self.scope.param]
+        parts = ["dashboards", SHAPE, self.kind, self.scope.param]
         if self.period is not None:
             parts += [self.period.start.isoformat(), self.period.end.isoformat()]
         if self.kind == PAGE:

@@ -277,33 +277,40 @@ class NoteRequest:
     exclude_ids: list[int]
 
 
-BEST_FOR_EACH_SQL = f"""
-SELECT x.key, best.id
+TOP_FOR_EACH_SQL = f"""
+SELECT x.key, top.id, top.score, top.true_as_of
 FROM jsonb_to_recordset(%(rows)s::jsonb)
      AS x(key bigint, user_id bigint, team_id bigint, terms varchar[], exclude bigint[])
 CROSS JOIN LATERAL (
-    SELECT n.id
+    SELECT n.id, n.true_as_of,
+        cardinality(ARRAY(SELECT unnest(n.tags) INTERSECT SELECT unnest(x.terms)))
+             * {kind_weight_sql().replace(TABLE + ".", "n.")}
+             + GREATEST(0, 1 - (%(today)s::date - n.true_as_of)::float / {RECENCY_DAYS})
+             AS score
     FROM {TABLE} n
     WHERE n.retired_at IS NULL
       AND n.review_by >= %(today)s
+      AND n.true_as_of >= %(since)s
       AND n.tags && x.terms
       AND NOT (n.id = ANY(x.exclude))
       AND (n.visibility = 'agency' OR n.author_id = x.user_id
            OR (n.visibility = 'team' AND n.team_id = x.team_id))
-    ORDER BY cardinality(ARRAY(SELECT unnest(n.tags) INTERSECT SELECT unnest(x.terms)))
-             * {kind_weight_sql().replace(TABLE + ".", "n.")}
-             + GREATEST(0, 1 - (%(today)s::date - n.true_as_of)::float / {RECENCY_DAYS}) DESC,
-             n.true_as_of DESC, n.id DESC
-    LIMIT 1
-) AS best
+    ORDER BY score DESC, n.true_as_of DESC, n.id DESC
+    LIMIT %(per)s
+) AS top
 """
 
 
-def note_best_for_each(
-    requests: Iterable[NoteRequest], *, today: datetime.date | None = None
-) -> dict[int, MarketNote]:
-    """The most relevant fresh visible note for each request, by key (a request with none is
-    left out): two queries for any number of requests."""
+def note_top_for_each(
+    requests: Iterable[NoteRequest],
+    *,
+    today: datetime.date | None = None,
+    per: int = 1,
+    since: datetime.date | None = None,
+) -> dict[int, list[MarketNote]]:
+    """The `per` most relevant fresh visible notes for each request (true as of `since` or
+    later, when given), best first, by key (a request with none is left out): two queries for
+    any number of requests."""
     rows = [
         {
             "key": request.key,
@@ -317,13 +324,31 @@ def note_best_for_each(
     rows = [row for row in rows if row["terms"]]
     if not rows:
         return {}
+    params = {
+        "rows": json.dumps(rows),
+        "today": today or timezone.localdate(),
+        "since": since or datetime.date.min,
+        "per": per,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            BEST_FOR_EACH_SQL, {"rows": json.dumps(rows), "today": today or timezone.localdate()}
-        )
-        chosen = dict(cursor.fetchall())
-    notes = MarketNote.objects.in_bulk(set(chosen.values()))
-    return {key: notes[note_id] for key, note_id in chosen.items() if note_id in notes}
+        cursor.execute(TOP_FOR_EACH_SQL, params)
+        found = cursor.fetchall()
+    # The lateral's order, best first (the outer rows come in no promised order).
+    found.sort(key=lambda row: (row[0], -row[2], -row[3].toordinal(), -row[1]))
+    notes = MarketNote.objects.in_bulk({row[1] for row in found})
+    chosen: dict[int, list[MarketNote]] = {}
+    for key, note_id, _, _ in found:
+        if note_id in notes:
+            chosen.setdefault(key, []).append(notes[note_id])
+    return chosen
+
+
+def note_best_for_each(
+    requests: Iterable[NoteRequest], *, today: datetime.date | None = None
+) -> dict[int, MarketNote]:
+    """The most relevant fresh visible note for each request, by key (a request with none is
+    left out): two queries for any number of requests."""
+    return {key: found[0] for key, found in note_top_for_each(requests, today=today).items()}
 
 
 def message_terms(*, contact: Contact, job: Job | None) -> list[str]:

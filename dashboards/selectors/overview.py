@@ -20,6 +20,9 @@ from dashboards.selectors.splits import split_suggestion_fired
 from jobs.divergence import SplitSuggestion
 
 PREVIEW_ROWS = 5
+# The per-client rows a card shows: the clients with the most counted, then by name (a team can
+# work for thousands of clients; the drill-downs filter by any of them).
+CLIENT_ROWS = 10
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Overview:
     now: datetime
     values: dict[str, FigureValues]
     organizations: dict[int, str]  # the clients of the per-client figures, id -> name
+    organizations_more: int  # clients with figures beyond CLIENT_ROWS, left out
     previews: dict[str, list[dict]]
     split_suggestions: dict[int, SplitSuggestion]  # the jobs whose suggestion fires
 
@@ -125,6 +129,26 @@ def _figure_values(ctx: Context) -> tuple[dict[str, FigureValues], dict[int, str
     return values, organizations
 
 
+def _busiest_clients(
+    values: dict[str, FigureValues], organizations: dict[int, str]
+) -> tuple[dict[int, str], int]:
+    """The CLIENT_ROWS clients with the most rows counted by the per-client figures (then by
+    name), and how many more there are; the others' values are dropped."""
+    counts = [v for v in values.values() if v.figure.by_organization and v.figure.is_count]
+
+    def weight(pk: int) -> float:
+        return sum(v.organizations.get(pk) or 0 for v in counts)
+
+    ranked = sorted(organizations, key=lambda pk: (-weight(pk), organizations[pk] or "", pk))
+    kept = set(ranked[:CLIENT_ROWS])
+    for figure_values in values.values():
+        figure_values.organizations = {
+            pk: value for pk, value in figure_values.organizations.items() if pk in kept
+        }
+    shown = {pk: organizations[pk] for pk in ranked[:CLIENT_ROWS]}
+    return shown, max(0, len(organizations) - CLIENT_ROWS)
+
+
 def _previews(ctx: Context, keys: list[str]) -> dict[str, list[dict]]:
     """The first rows of these figures' drill-downs, in one statement (they share a source)."""
     previews: dict[str, list[dict]] = {key: [] for key in keys}
@@ -160,6 +184,7 @@ def overview_get(*, scope: Scope, period: Period, now: datetime | None = None) -
     now = now or timezone.now()
     ctx = Context(now=now, period=period, owner_ids=scope.owner_ids)
     values, organizations = _figure_values(ctx)
+    organizations, more = _busiest_clients(values, organizations)
     fired = split_suggestion_fired(owner_ids=scope.owner_ids)
     split = values["pipeline.split"]
     split.total = len(fired)
@@ -172,7 +197,8 @@ def overview_get(*, scope: Scope, period: Period, now: datetime | None = None) -
         period=period,
         now=now,
         values=values,
-        organizations=dict(sorted(organizations.items(), key=lambda item: item[1] or "")),
+        organizations=organizations,
+        organizations_more=more,
         previews=_previews(ctx, preview_keys),
         split_suggestions=fired,
     )

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from dashboards.selectors import FIGURES, Period, Scope, figure_get, figure_page, overview_get
+from dashboards.selectors.overview import FigureValues, _busiest_clients
 from tests.dashboards.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,19 @@ def test_each_count_is_the_number_of_its_records(shared_history, key):
         figure=figure, scope=Scope.for_recruiter(shared_history.rosa), period=period, now=NOW
     )
     assert len(rosa.rows) == EXPECTED[key][1]
+
+
+def test_a_card_shows_the_ten_busiest_clients_and_counts_the_others():
+    decisions = FigureValues(figure=FIGURES["decision.count"])
+    median = FigureValues(figure=FIGURES["decision.median_days"])
+    names = {pk: f"Client {pk:02d}" for pk in range(1, 13)}
+    decisions.organizations = {pk: pk % 4 for pk in names}  # 12 -> 0, 11 -> 3, ...
+    median.organizations = dict.fromkeys(names, 1.5)
+    values = {"decision.count": decisions, "decision.median_days": median}
+
+    shown, more = _busiest_clients(values, names)
+
+    assert list(shown) == [3, 7, 11, 2, 6, 10, 1, 5, 9, 4]  # most counted, then by name
+    assert more == 2
+    assert sorted(decisions.organizations) == sorted(shown)
+    assert sorted(median.organizations) == sorted(shown)
