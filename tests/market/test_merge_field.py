@@ -168,7 +168,8 @@ def test_the_api_lists_a_message_notes_swaps_one_and_logs_each_use(
     message.refresh_from_db()
     assert (message.market_note_id, message.market_note_removed) == (hiring.pk, False)
     bad = rosa_api.post(url, {"note": 10**9}, format="json")
-    assert (bad.status_code, bad.json()["error"]["fields"]["note"]) == (400, ["No such market note."])
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["note"] == ["No such market note."]
 
     clock.shift(timedelta(hours=4))
     relay_batch(now=timezone.now())
