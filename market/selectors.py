@@ -324,7 +324,7 @@ def note_top_for_each(
     rows = [row for row in rows if row["terms"]]
     if not rows:
         return {}
-    params = {
+    params: dict[str, str | int | datetime.date] = {
         "rows": json.dumps(rows),
         "today": today or timezone.localdate(),
         "since": since or datetime.date.min,
