@@ -98,6 +98,7 @@ DEFAULT_TEMPLATES = {
             "Here is where the search for {{ job_title }} stands:\n{{ pipeline }}\n\n"
             "{{ feedback_request }}\n\n"
             "{{ market_note }}\n\n"
+            "{{ market_this_week }}\n\n"
             "{{ personal_note }}\n\n"
             "You will have the next update by {{ next_update }}. If you would like to talk "
             "before then, just reply to this email.\n\n"
@@ -109,6 +110,7 @@ DEFAULT_TEMPLATES = {
             "<p>Here is where the search for {{ job_title }} stands:<br>\n{{ pipeline }}</p>\n"
             "<p>{{ feedback_request }}</p>\n"
             "<p>{{ market_note }}</p>\n"
+            "<p>{{ market_this_week }}</p>\n"
             "<p>{{ personal_note }}</p>\n"
             "<p>You will have the next update by {{ next_update }}. If you would like to talk "
             "before then, just reply to this email.</p>\n"
@@ -562,11 +564,52 @@ def merge_values_list(
     batch = _Batch.load(messages)
     notes = market_notes_choose(messages, today=timezone.localdate(now))
     values_list = [_merge_values(message, batch, now) for message in messages]
+    this_week = market_this_week_choose(messages, notes, today=timezone.localdate(now))
     for message, values in zip(messages, values_list, strict=True):
         note = notes.get(message.pk)
         values["market_note"] = note_sentence(note) if note else ""
         values["market_note_id"] = str(note.pk) if note else ""
+        values["market_this_week"] = market_this_week_text(this_week.get(message.pk, []))
     return values_list
+
+
+MARKET_WEEK_NOTES = 3
+MARKET_WEEK_HEADING = "What I am hearing in your market this week:"
+
+
+def market_this_week_choose(
+    messages: Sequence[Message], chosen: dict[int, MarketNote], *, today
+) -> dict[int, list[MarketNote]]:
+    """For each client digest, by message id: up to three fresh notes on its job's market that
+    are true as of the last 7 days, the note it carries as {{ market_note }} left out (two
+    queries a batch, whatever its size)."""
+    digests = [
+        m for m in messages if m.kind == MessageKind.CLIENT_DIGEST and m.job is not None
+    ]
+    requests = [
+        market_selectors.NoteRequest(
+            key=m.pk,
+            user=m.owner,
+            terms=market_selectors.job_terms(m.job),
+            exclude_ids=[chosen[m.pk].pk] if m.pk in chosen else [],
+        )
+        for m in digests
+        if m.job is not None
+    ]
+    return market_selectors.note_top_for_each(
+        requests, today=today, per=MARKET_WEEK_NOTES, since=today - timedelta(days=7)
+    )
+
+
+def market_this_week_text(notes: Sequence[MarketNote]) -> str:
+    """The digest's short market section: a heading and a line a note (title and source)."""
+    if not notes:
+        return ""
+    lines = [MARKET_WEEK_HEADING]
+    for note in notes:
+        source = f" ({note.source})" if note.source else ""
+        lines.append(f"- {note.title.rstrip('.')}{source}.")
+    return "\n".join(lines)
 
 
 MARKET_NOTE_KINDS = (MessageKind.STATUS_UPDATE, MessageKind.CLIENT_DIGEST)

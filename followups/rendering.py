@@ -36,6 +36,10 @@ MERGE_FIELDS = {
     "recruiter_signature": "The recruiter's signature (name and email)",
     "personal_note": "The recruiter's personal note on this message",
     "market_note": "A fresh market note the recipient has not had, as a sentence (blank if none)",
+    "market_this_week": (
+        "For clients: up to three fresh notes on the job's market from the last 7 days, as a "
+        "short list (blank if none)"
+    ),
     "unsubscribe_url": "The recipient's one-click unsubscribe link",
 }
 

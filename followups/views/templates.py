@@ -55,6 +55,11 @@ SAMPLE_VALUES = {
     "market_note": (
         "One thing I am seeing in the market: Berlin fintechs are hiring Python engineers again."
     ),
+    "market_this_week": (
+        "What I am hearing in your market this week:\n"
+        "- Data lead salaries in Berlin rose 4% (our Q1 placements).\n"
+        "- Two fintechs in Berlin reopened their hiring."
+    ),
     "unsubscribe_url": "https://rapport.example.com/unsubscribe/…",
 }
 

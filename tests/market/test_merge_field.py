@@ -188,3 +188,35 @@ def test_the_api_lists_a_message_notes_swaps_one_and_logs_each_use(
         )
     with django_assert_num_queries(3):
         assert len(rosa_api.get("/api/v1/market-note-uses/").json()["results"]) == 4
+
+
+def test_a_client_digest_carries_the_market_of_this_week(clock, recruiter, outbox):
+    manager = ContactFactory(
+        first_name="Hana", roles=["hiring_manager"], emails=["hana@acme.example"]
+    )
+    job = JobFactory(
+        owner=recruiter, hiring_manager=manager, title="Data lead", location="Berlin",
+        organization=OrganizationFactory(name="Acme", industry="Fintech"),
+    )  # fmt: skip
+    week_day = T0_DATE + timedelta(days=7)  # the digest leaves a week after T0
+    note_create(author=recruiter, title="Berlin salaries for data leads rose 4%", tags=["berlin"],
+                true_as_of=week_day - timedelta(days=1), source="Our Q1 placements")  # fmt: skip
+    note_create(author=recruiter, title="Fintech hiring picks up", tags=["fintech"],
+                true_as_of=week_day - timedelta(days=3))  # fmt: skip
+    note_create(author=recruiter, title="Data teams shrink in Munich", tags=["data"],
+                true_as_of=week_day - timedelta(days=20))  # fmt: skip
+    clock.shift(timedelta(days=7))
+    assert plan_all(now=timezone.now()).digests == 1
+    assert relay_batch(now=timezone.now()).sent == 1
+    [email] = outbox
+    text = email.body
+
+    # The best note is the digest's {{ market_note }}; the section lists the other fresh ones of
+    # the week (the 20-day-old note is fresh, but not this week's: it is left out).
+    assert "One thing I am seeing in the market: Berlin salaries for data leads rose 4%." in text
+    assert "What I am hearing in your market this week:\n- Fintech hiring picks up.\n\n" in text
+    assert "Munich" not in text
+    html = email.alternatives[0][0]
+    assert (
+        "<p>What I am hearing in your market this week:<br>\n- Fintech hiring picks up.</p>" in html
+    )
