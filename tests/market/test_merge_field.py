@@ -194,7 +194,7 @@ def test_a_client_digest_carries_the_market_of_this_week(clock, recruiter, outbo
     manager = ContactFactory(
         first_name="Hana", roles=["hiring_manager"], emails=["hana@acme.example"]
     )
-    job = JobFactory(
+    JobFactory(
         owner=recruiter, hiring_manager=manager, title="Data lead", location="Berlin",
         organization=OrganizationFactory(name="Acme", industry="Fintech"),
     )  # fmt: skip
