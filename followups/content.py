@@ -583,9 +583,7 @@ def market_this_week_choose(
     """For each client digest, by message id: up to three fresh notes on its job's market that
     are true as of the last 7 days, the note it carries as {{ market_note }} left out (two
     queries a batch, whatever its size)."""
-    digests = [
-        m for m in messages if m.kind == MessageKind.CLIENT_DIGEST and m.job is not None
-    ]
+    digests = [m for m in messages if m.kind == MessageKind.CLIENT_DIGEST and m.job is not None]
     requests = [
         market_selectors.NoteRequest(
             key=m.pk,
