@@ -32,6 +32,7 @@ BASE = {
     "facts": 500_000,
     "jobs": 20_000,
     "candidacies": 200_000,
+    "market_notes": 20_000,
     "recruiters": 50,
     "teams": 8,
 }
@@ -44,6 +45,7 @@ BULK_TABLES = [
     "relationships_interaction",
     "jobs_job",
     "jobs_candidacy",
+    "market_marketnote",
     "followups_message",
     "followups_trackingevent",
 ]
@@ -75,6 +77,12 @@ def database_recreate(name: str) -> None:
     with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_exists(name: str) -> bool:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
 
 
 def migrate(name: str) -> None:
@@ -233,6 +241,24 @@ def fact_rows(rng: random.Random, total: int, contacts: int, users: list[int]) -
             n, rng.randint(1, contacts), category, rng.choice(names.FACTS),
             EPOCH.date() - dt.timedelta(days=rng.randint(0, 900)), rng.choice(users),
             rng.random() < 0.1, category == "family", EPOCH, EPOCH,
+        )  # fmt: skip
+
+
+def market_note_rows(rng: random.Random, total: int, users: list[int]) -> Iterator[tuple]:
+    """Market notes on the contacts' skills, the clients' industries and the cities: most for
+    the agency, some private; true as of the last five months, a few past their review."""
+    kinds = ["trend", "hiring", "process", "regulation"]
+    for n in range(1, total + 1):
+        tags = [*rng.sample(names.TAGS, k=rng.choice([1, 2])), rng.choice(names.CITIES).lower()]
+        if rng.random() < 0.5:
+            tags.append(rng.choice(names.INDUSTRIES).lower())
+        true_as_of = EPOCH.date() - dt.timedelta(days=rng.randint(0, 150))
+        review_by = true_as_of + dt.timedelta(days=rng.choice([90, 120, 180]))
+        private = rng.random() < 0.15
+        yield (
+            n, f"{' and '.join(tags[:2]).capitalize()}: note {n}", "", rng.choice(kinds),
+            tags, "", "", true_as_of, review_by, "private" if private else "agency",
+            rng.choice(users), "", "", "", "", "", EPOCH, EPOCH,
         )  # fmt: skip
 
 
@@ -487,6 +513,15 @@ def generate(*, scale: float, database: str, seed: int) -> dict[str, int]:
              "timestamptz", "timestamptz", "timestamptz"],
             candidacy_rows(rng, counts["candidacies"], counts["jobs"], counts["contacts"]),
             counts["candidacies"],
+        )  # fmt: skip
+        copy_rows(
+            conn, "market_marketnote",
+            ["id", "title", "body", "kind", "tags", "source", "source_url", "true_as_of",
+             "review_by", "visibility", "author_id", "role", "seniority", "region", "currency",
+             "period", "created_at", "updated_at"],
+            ["int8", "text", "text", "text", "text[]", "text", "text", "date", "date", "text",
+             "int8", "text", "text", "text", "text", "text", "timestamptz", "timestamptz"],
+            market_note_rows(rng, counts["market_notes"], users), counts["market_notes"],
         )  # fmt: skip
         timed("outbox history", lambda: outbox_history_fill(conn))
         sequences_reset(conn)

@@ -345,6 +345,12 @@ def endpoints(
             None,
             60,
         ),
+        (
+            "API market suggestions for a contact",
+            [f"/api/v1/market-notes/suggestions/?contact={pk}" for pk in contacts],
+            None,
+            30,
+        ),
         ("dashboard overview", [f"/dashboards/?{DASHBOARD}"], None, 150),
         ("dashboard trends", [f"/dashboards/trends/?{DASHBOARD}"], None, 200),
         *[
@@ -525,10 +531,10 @@ def measure_growth(report: Report, args: argparse.Namespace) -> None:
     how cost grows with the book (1 means it does not)."""
     small_scale, small = args.scale / 10, f"{args.database}_small"
     say(f"growth: a dataset at scale {small_scale} in {small}")
-    if not args.skip_generate:
-        generate.generate(scale=small_scale, database=small, seed=7)
-    else:
+    if args.skip_generate and generate.database_exists(small):
         generate.migrate(small)
+    else:  # --skip-generate reuses the small dataset only when an earlier run left one
+        generate.generate(scale=small_scale, database=small, seed=7)
     big = {f"{name} p95": figure.value for figure in report.figures for name, _ in GROWTH_PAGES
            if figure.name == f"{name} p95"}  # fmt: skip
     with Server(small) as server:
