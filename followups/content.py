@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +28,9 @@ from followups.models import (
     MessageKind,
     MessageTemplate,
     Policy,
+    Rating,
 )
+from followups.ratings import rating_values
 from followups.rendering import Rendered, render
 from jobs.models import Candidacy, Job
 from market import selectors as market_selectors
@@ -78,6 +80,7 @@ DEFAULT_TEMPLATES = {
             "{{ outcome }}\n\n"
             "{{ next_step }}\n\n"
             "{{ personal_note }}\n\n"
+            "{{ rating_question }}\n{{ rating_links }}\n\n"
             "Best wishes,\n{{ recruiter_signature }}\n\n"
             "Prefer not to get emails from me? Unsubscribe: {{ unsubscribe_url }}\n"
         ),
@@ -86,6 +89,9 @@ DEFAULT_TEMPLATES = {
             "<p>{{ outcome }}</p>\n"
             "<p>{{ next_step }}</p>\n"
             "<p>{{ personal_note }}</p>\n"
+            "<p>{{ rating_question }}<br>\n"
+            '<a href="{{ rating_good_url }}">Good</a> · <a href="{{ rating_okay_url }}">Okay</a> · '
+            '<a href="{{ rating_not_good_url }}">Not good</a></p>\n'
             "<p>Best wishes,<br>\n{{ recruiter_signature }}</p>\n"
             '<p>Prefer not to get emails from me? <a href="{{ unsubscribe_url }}">Unsubscribe</a>'
             "</p>\n"
@@ -555,11 +561,15 @@ def _merge_values(message: Message, batch: _Batch, now: datetime) -> dict[str, s
 
 
 def merge_values_list(
-    messages: Sequence[Message], *, now: datetime | None = None
+    messages: Sequence[Message],
+    *,
+    now: datetime | None = None,
+    ratings: Mapping[int, Rating] | None = None,
 ) -> list[dict[str, str]]:
     """Merge values for each message, in order, as if it left at `now` (or when it is scheduled
     to, if later). Expects contact, owner, job__organization and candidacy loaded (see
-    relay.relay_batch); a few more queries per batch, none per message."""
+    relay.relay_batch); a few more queries per batch, none per message. `ratings` (by message
+    id) are the ratings the closure notices ask for: the relay opens them as they leave."""
     now = now or timezone.now()
     batch = _Batch.load(messages)
     notes = market_notes_choose(messages, today=timezone.localdate(now))
@@ -569,6 +579,7 @@ def merge_values_list(
         note = notes.get(message.pk)
         values["market_note"] = note_sentence(note) if note else ""
         values["market_note_id"] = str(note.pk) if note else ""
+        values.update(rating_values((ratings or {}).get(message.pk)))
         values["market_this_week"] = market_this_week_text(this_week.get(message.pk, []))
     return values_list
 
@@ -652,11 +663,14 @@ def render_list(
     words: dict[str, dict[str, str]] | None = None,
     *,
     now: datetime | None = None,
+    ratings: Mapping[int, Rating] | None = None,
 ) -> list[Rendered]:
     """Each message's subject and bodies: as edited by the recruiter, or from its template."""
     words = words if words is not None else templates_current()
     rendered = []
-    for message, values in zip(messages, merge_values_list(messages, now=now), strict=True):
+    for message, values in zip(
+        messages, merge_values_list(messages, now=now, ratings=ratings), strict=True
+    ):
         if message.edited:
             rendered.append(Rendered(message.subject, message.text, message.html))
         else:

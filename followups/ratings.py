@@ -7,6 +7,7 @@ links (good / okay / not good) are signed tokens naming the rating and the answe
 later click within validity changes it); "not good" opens a follow-up for the owner's manager.
 Each answer is a note on the contact's timeline."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -74,6 +75,78 @@ def rating_request(*, message: Message, now: datetime | None = None) -> Rating |
         },
     )
     return rating
+
+
+RATING_QUESTION = "How well did I keep you informed? One click tells me:"
+
+
+def ratings_open_for(messages: Sequence[Message], *, now: datetime) -> dict[int, Rating]:
+    """The ratings the closure notices among `messages` ask for, by message id, opened now
+    unless a guardrail says no (as `rating_request`, for a relay batch: four queries whatever
+    its size). A link works only once its message is recorded sent (`rating_from_token`)."""
+    closures = [
+        m
+        for m in messages
+        if m.kind == MessageKind.CLOSURE
+        and m.contact is not None
+        and not m.contact.do_not_contact
+        and not m.contact.email_opt_out
+    ]
+    if not closures:
+        return {}
+    suppressed = set(
+        Suppression.objects.filter(email__in={m.recipient.lower() for m in closures}).values_list(
+            "email", flat=True
+        )
+    )
+    asked = set(
+        Rating.objects.filter(
+            contact_id__in={m.contact_id for m in closures},
+            requested_at__gt=now - ASK_AGAIN_AFTER,
+            message__sent_at__isnull=False,
+        )
+        .exclude(message_id__in=[m.pk for m in closures])
+        .values_list("contact_id", flat=True)
+    )
+    wanted, seen = [], set()
+    for message in closures:
+        if message.recipient.lower() in suppressed or message.contact_id in asked:
+            continue
+        if message.contact_id in seen:  # two notices to one person in a batch: ask once
+            continue
+        seen.add(message.contact_id)
+        wanted.append(message)
+    if not wanted:
+        return {}
+    valid = timedelta(days=Policy.current().rating_valid_days)
+    Rating.objects.bulk_create(
+        [
+            Rating(message=m, contact_id=m.contact_id, requested_at=now, valid_until=now + valid)
+            for m in wanted
+        ],
+        ignore_conflicts=True,  # a retried batch finds its ratings already open
+    )
+    return {
+        rating.message_id: rating
+        for rating in Rating.objects.filter(message_id__in=[m.pk for m in wanted])
+    }
+
+
+def rating_values(rating: Rating | None) -> dict[str, str]:
+    """The closure notice's rating merge values: the question and its three links, or blanks
+    (then the paragraph that holds them disappears)."""
+    if rating is None:
+        return {"rating_question": "", "rating_links": "", **dict.fromkeys(RATING_URL_FIELDS, "")}
+    urls = rating_urls(rating)
+    labels = dict(Rating.Answer.choices)
+    return {
+        "rating_question": RATING_QUESTION,
+        "rating_links": "\n".join(f"{labels[answer]}: {urls[answer]}" for answer in urls),
+        **{f"rating_{answer}_url": url for answer, url in urls.items()},
+    }
+
+
+RATING_URL_FIELDS = tuple(f"rating_{answer}_url" for answer in Rating.Answer.values)
 
 
 def _manager_of(owner: User) -> User:

@@ -41,6 +41,7 @@ from followups.models import (
     Policy,
     Suppression,
 )
+from followups.ratings import ratings_open_for
 from followups.rendering import Rendered
 from followups.replies import reply_address
 from followups.services import call_instead_plan
@@ -256,7 +257,9 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
         Suppression.objects.filter(email__in=recipients).values_list("email", flat=True)
     )
     policy = Policy.current()
-    rendered_all = render_list(messages, templates_current(), now=now)
+    # The closure notices' ratings are opened as they leave (never for a preview).
+    ratings = ratings_open_for(messages, now=now)
+    rendered_all = render_list(messages, templates_current(), now=now, ratings=ratings)
     chunk_size = settings.FOLLOWUPS_RELAY_RECORD_EVERY
     started = time.monotonic()
     sender = _Sender()

@@ -41,6 +41,11 @@ MERGE_FIELDS = {
         "short list (blank if none)"
     ),
     "unsubscribe_url": "The recipient's one-click unsubscribe link",
+    "rating_question": "For closure notices: the one-click rating question (blank if not asked)",
+    "rating_links": "For closure notices: the three rating links, a line each (for the text part)",
+    "rating_good_url": "For closure notices: the rating link for “good”",
+    "rating_okay_url": "For closure notices: the rating link for “okay”",
+    "rating_not_good_url": "For closure notices: the rating link for “not good”",
 }
 
 _NEWLINES = re.compile(r"\r\n?")
@@ -49,6 +54,10 @@ _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 # A paragraph holding nothing but white space and line breaks: what a blank value leaves.
 _EMPTY_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(?:\s|&nbsp;|<br\s*/?>)*</p>[ \t]*\n?", re.I)
 _BLANK_HTML_LINES = re.compile(r"\n{2,}")
+# A paragraph of nothing but links without an address (blank optional values) and separators.
+_BLANK_LINK_PARAGRAPH = re.compile(
+    r'<p(?:\s[^>]*)?>(?:\s|·|&middot;|<br\s*/?>|<a href="">[^<]*</a>)*</p>[ \t]*\n?', re.I
+)
 
 
 def merge_fields_unknown(source: str) -> list[str]:
@@ -88,8 +97,10 @@ def tidy_text(text: str) -> str:
 
 
 def tidy_html(html: str) -> str:
-    """No empty paragraphs (a blank optional value), no runs of blank lines."""
+    """No empty paragraphs (a blank optional value, or links whose addresses are all blank), no
+    runs of blank lines."""
     html = _EMPTY_PARAGRAPH.sub("", _NEWLINES.sub("\n", html))
+    html = _BLANK_LINK_PARAGRAPH.sub("", html)
     return _BLANK_HTML_LINES.sub("\n", html).strip("\n") + ("\n" if html.endswith("\n") else "")
 
 

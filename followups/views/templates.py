@@ -61,6 +61,14 @@ SAMPLE_VALUES = {
         "- Two fintechs in Berlin reopened their hiring."
     ),
     "unsubscribe_url": "https://rapport.example.com/unsubscribe/…",
+    "rating_question": "How well did I keep you informed? One click tells me:",
+    "rating_links": (
+        "Good: https://rapport.example.com/rate/…\nOkay: https://rapport.example.com/rate/…\n"
+        "Not good: https://rapport.example.com/rate/…"
+    ),
+    "rating_good_url": "https://rapport.example.com/rate/…",
+    "rating_okay_url": "https://rapport.example.com/rate/…",
+    "rating_not_good_url": "https://rapport.example.com/rate/…",
 }
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from followups.content import DEFAULT_TEMPLATES, unsubscribe_url
-from followups.models import UNSUBSCRIBABLE_KINDS, Message, MessageKind
+from followups.models import UNSUBSCRIBABLE_KINDS, Message, MessageKind, Rating
 from followups.planners import plan_all
+from followups.ratings import rating_urls
 from followups.relay import relay_batch
 from followups.rendering import MERGE_FIELDS, render
 from followups.services import (
@@ -100,13 +101,17 @@ def text_links(text: str) -> list[str]:
 
 def assert_well_formed(kind: str, text: str, html: str) -> None:
     """Both parts tidy, and the HTML carries exactly the text's links (the unsubscribe link for
-    the kinds that have one)."""
+    the kinds that have one, and a closure notice's three rating links when it asks)."""
     assert "\n\n\n" not in text
     assert not text.startswith("\n")
     assert not re.search(r"[ \t]$", text, re.MULTILINE)
     assert html_links(html) == text_links(text)
     if kind in UNSUBSCRIBABLE_KINDS | {MessageKind.CLOSURE}:
-        assert len(text_links(text)) == 1
+        others = [link for link in text_links(text) if "/rate/" not in link]
+        assert len(others) == 1
+        assert len(text_links(text)) - len(others) in (
+            (0, 3) if kind == MessageKind.CLOSURE else (0,)
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -336,11 +341,14 @@ def test_closure_notice_says_what_happened_and_what_comes_next(
 
     email, html = _sent(outbox, MessageKind.CLOSURE, ana)
     link = unsubscribe_url(ana.pk)
+    rate = rating_urls(Rating.objects.get(message__contact=ana))
     assert email.subject == "Your application for Data lead at Acme"
     assert email.body == (
         "Hi Ana,\n\n"
         f"{what_happened}\n\n"
         f"{what_next}\n\n"
+        "How well did I keep you informed? One click tells me:\n"
+        f"Good: {rate['good']}\nOkay: {rate['okay']}\nNot good: {rate['not_good']}\n\n"
         f"{SIGNATURE}\n"
         f"Prefer not to get emails from me? Unsubscribe: {link}\n"
     )
@@ -348,6 +356,9 @@ def test_closure_notice_says_what_happened_and_what_comes_next(
         "<p>Hi Ana,</p>\n"
         f"<p>{what_happened}</p>\n"
         f"<p>{what_next}</p>\n"
+        "<p>How well did I keep you informed? One click tells me:<br>\n"
+        f'<a href="{rate["good"]}">Good</a> · <a href="{rate["okay"]}">Okay</a> · '
+        f'<a href="{rate["not_good"]}">Not good</a></p>\n'
         "<p>Best wishes,<br>\nRosa Reyes<br>\nrosa@rapport.example</p>\n"
         f'<p>Prefer not to get emails from me? <a href="{link}">Unsubscribe</a></p>\n'
     )
@@ -364,6 +375,7 @@ def test_placed_candidate_is_congratulated_not_kept_in_mind(clock, recruiter, ou
 
     email, html = _sent(outbox, MessageKind.CLOSURE, ana)
     assert "Congratulations on your new role" in email.body
+    assert "How well did I keep you informed?" in email.body
     assert "keep you in mind" not in email.body + html
     assert "disappointing" not in email.body + html
 
@@ -622,7 +634,10 @@ def test_sent_html_carries_no_markup_from_any_value_of_any_kind(
         ]
         html = email.alternatives[0][0]
         with_link = message.kind in UNSUBSCRIBABLE_KINDS | {MessageKind.CLOSURE}
-        assert html_links(html) == ([unsubscribe_url(message.contact_id)] if with_link else [])
+        expected = [unsubscribe_url(message.contact_id)] if with_link else []
+        if message.kind == MessageKind.CLOSURE:  # asked how we did: the three rating links too
+            expected = [*rating_urls(Rating.objects.get(message=message)).values(), *expected]
+        assert html_links(html) == expected
         assert html.count("<a") == len(html_links(html))
         assert HOSTILE_ESCAPED in html
         assert "\n" not in email.subject

@@ -1,14 +1,24 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
 from accounts.models import User
-from followups.models import FollowUp, Rating, Suppression
+from followups.models import FollowUp, Message, Rating, Suppression
+from followups.planners import plan_all
 from followups.ratings import SALT, rating_request, rating_token, rating_urls
+from followups.relay import relay_batch
+from jobs.services import candidacy_close
 from relationships.models import Interaction
-from tests.factories import StatusUpdateFactory, UserFactory
+from tests.factories import (
+    CandidacyFactory,
+    ContactFactory,
+    JobFactory,
+    StatusUpdateFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -123,3 +133,57 @@ def test_guardrails(clock, recruiter, closure):
             message.contact.save(update_fields=[change])
         assert rating_request(message=message) is None, change
     assert contact.ratings.count() == 2
+
+
+# --- the question travels in the closure notice --------------------------------------------------
+
+
+def _closure_sent(recruiter, contact, outbox, clock):
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+    candidacy_close(candidacy=candidacy, outcome="not_a_fit", user=recruiter)
+    plan_all(now=timezone.now())
+    clock.shift(timedelta(hours=1))  # the undo window
+    outbox.clear()
+    assert relay_batch(now=timezone.now()).sent == 1
+    [email] = outbox
+    return Message.objects.get(candidacy=candidacy), email
+
+
+def test_a_closure_notice_asks_once_and_its_link_rates(client, clock, recruiter, outbox):
+    ana = ContactFactory(first_name="Ana")
+    message, email = _closure_sent(recruiter, ana, outbox, clock)
+
+    rating = Rating.objects.get(message=message)
+    good = rating_urls(rating)["good"]
+    assert f"Good: {good}\n" in email.body
+    assert f'<a href="{good}">Good</a>' in email.alternatives[0][0]
+    assert (rating.contact_id, rating.requested_at, rating.answer) == (
+        ana.pk,
+        message.sent_at,
+        "",
+    )
+    response = client.get(good.removeprefix(settings.SITE_URL.rstrip("/")))
+    assert response.status_code == 200
+    rating.refresh_from_db()
+    assert rating.answer == "good"
+
+    # Another notice to her within six months asks nothing: no question, no empty paragraph.
+    clock.shift(timedelta(days=30))
+    second, email = _closure_sent(recruiter, ana, outbox, clock)
+    assert not Rating.objects.filter(message=second).exists()
+    assert "How well did I keep you informed?" not in email.body
+    assert "<p></p>" not in email.alternatives[0][0]
+    assert 'href=""' not in email.alternatives[0][0]
+
+
+def test_a_suppressed_or_unsubscribed_person_is_never_asked(clock, recruiter, outbox):
+    bounced = ContactFactory(first_name="Ben")
+    Suppression.objects.create(email=bounced.emails[0], reason="bounced")
+    unsubscribed = ContactFactory(first_name="Cleo", email_opt_out=True)
+    for contact in (bounced, unsubscribed):
+        candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), contact=contact)
+        candidacy_close(candidacy=candidacy, outcome="not_a_fit", user=recruiter)
+    plan_all(now=timezone.now())
+    clock.shift(timedelta(hours=1))
+    relay_batch(now=timezone.now())
+    assert Rating.objects.count() == 0
