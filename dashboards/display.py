@@ -284,6 +284,14 @@ COLUMNS: dict[str, tuple[RecordColumn, ...]] = {
         RecordColumn("Created", field="created_at"),
         RecordColumn("Done", field="completed_at"),
     ),  # fmt: skip
+    "replies": (
+        RecordColumn("Reply", field="summary"),
+        CONTACT,
+        OWNER,
+        RecordColumn("Received", field="created_at"),
+        RecordColumn("Answer due", field="due_at"),
+        RecordColumn("Answered", field="completed_at"),
+    ),  # fmt: skip
     "jobs": (
         JOB,
         CLIENT,

@@ -68,6 +68,7 @@ class Figure:
 
 HOURS_TO_NOTICE = "extract(epoch FROM met_at - started_at) / 3600"
 DAYS_TO_DECISION = "extract(epoch FROM met_at - started_at) / 86400"
+ANSWER_HOURS = "extract(epoch FROM answered_in) / 3600"
 IN_PERIOD = "created_at >= %(sl_start)s AND created_at < %(sl_end)s"
 CALLS_OPENED = f"reason = 'call_instead' AND {IN_PERIOD}"
 
@@ -156,6 +157,16 @@ _FIGURES: list[Figure] = [
            "closures", "met_at IS NOT NULL", "p90", HOURS_TO_NOTICE, unit=HOURS),
     Figure("closure.without_notice", "Decisions still without a notice", "without",
            "closures", "met_at IS NULL"),
+    # Replies owed an answer (first reply time), for replies received in the period.
+    Figure("replies.owed", "Replies that owed an answer", "replies", "replies"),
+    Figure("replies.on_time_pct", "Replies answered on time", "on time", "replies",
+           measure="percent", numerator="on_time", unit=PERCENT),
+    Figure("replies.median_hours", "Median hours to answer a reply", "median", "replies",
+           "completed_at IS NOT NULL", "median", ANSWER_HOURS, unit=HOURS),
+    Figure("replies.p90_hours", "90th percentile hours to answer a reply", "p90", "replies",
+           "completed_at IS NOT NULL", "p90", ANSWER_HOURS, unit=HOURS),
+    Figure("replies.waiting", "Replies still waiting for an answer", "waiting", "replies",
+           "completed_at IS NULL"),
     # Client decisions after a submittal (digests are promises.client_digest.*).
     Figure("decision.count", "Client decisions on a submittal", "decisions", "decisions",
            by_organization=True),
@@ -284,6 +295,13 @@ CARDS: tuple[Card, ...] = (
           Column("Notified", ("closure.notified_pct", "closure.notified")),
           Column("Decision to notice", ("closure.median_hours", "closure.p90_hours")),
           Column("Without a notice", ("closure.without_notice",)))),
+    Card("replies", "Replies answered",
+         "Replies from contacts in the period that owed an answer: the share answered within "
+         "the target (one business day by default), how fast, and those still waiting.",
+         (Column("Replies", ("replies.owed",)),
+          Column("On time", ("replies.on_time_pct",)),
+          Column("Time to answer", ("replies.median_hours", "replies.p90_hours")),
+          Column("Waiting", ("replies.waiting",)))),
     Card("digests", "Client digests and decisions",
          "Digests due in the period, on schedule per recruiter and per client; days from a "
          "submittal to the client's decision, for decisions in the period.",

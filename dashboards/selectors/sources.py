@@ -110,6 +110,19 @@ def _followups(ctx: Context) -> str:
             AND f.created_at < %(sl_end)s)){ctx.owners("f.owner_id")}"""
 
 
+def _replies(ctx: Context) -> str:
+    # The replies owed an answer that came in the period (followups.replies opens one a human
+    # reply; the owner's next outbound touch meets it).
+    return f"""
+    SELECT f.id::text AS key, f.id, f.owner_id, f.contact_id, f.job_id, f.candidacy_id,
+        NULL::bigint AS organization_id, f.summary, f.created_at, f.due_at, f.completed_at,
+        (f.completed_at IS NOT NULL AND f.completed_at <= f.due_at) AS on_time,
+        f.completed_at - f.created_at AS answered_in
+    FROM followups_followup f
+    WHERE f.reason = 'reply_owed'
+      AND f.created_at >= %(sl_start)s AND f.created_at < %(sl_end)s{ctx.owners("f.owner_id")}"""
+
+
 def _jobs(ctx: Context) -> str:
     # The jobs app's "stalled": open for longer than STALL_DAYS without a stage move.
     return f"""
@@ -267,6 +280,7 @@ SOURCES: dict[str, Source] = {
         Source("relationships", _constant(_RELATIONSHIPS), order="due_at", bases=("timers_open",)),
         Source("untouched", _untouched, order="started_at"),
         Source("followups", _followups, order="due_at"),
+        Source("replies", _replies, order="created_at"),
         Source("jobs", _jobs, order="quiet_since"),
         Source("in_stage", _in_stage, order="stage_entered_at"),
         Source("entries", _entries, order="at"),
