@@ -125,6 +125,13 @@ def cleanup(job_ids: list[int], started: dt.datetime) -> None:
             "AND occurred_at >= %(started)s",
             params,
         )
+        # What a sent message left that points at it: the market notes it carried.
+        _sql(
+            cursor,
+            "DELETE FROM followups_marketnoteuse WHERE message_id IN (SELECT id FROM "
+            "followups_message WHERE created_at >= %(started)s OR job_id = ANY(%(jobs)s))",
+            params,
+        )
         _sql(
             cursor,
             "DELETE FROM followups_message WHERE created_at >= %(started)s "
@@ -160,6 +167,12 @@ def outbox_reset(job_ids: list[int], now: dt.datetime, started: dt.datetime) -> 
 
     with transaction.atomic(), connection.cursor() as cursor:
         params = {"jobs": job_ids, "now": now, "started": started}
+        _sql(
+            cursor,
+            "DELETE FROM followups_marketnoteuse WHERE message_id IN (SELECT id FROM "
+            "followups_message WHERE job_id = ANY(%(jobs)s) AND kind = 'status_update')",
+            params,
+        )
         _sql(
             cursor,
             """
