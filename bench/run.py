@@ -22,6 +22,7 @@ import platform
 import random
 import re
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -579,16 +580,24 @@ def measure_follow_through(
          "each sendable once"),
         ("worker peak memory (2 processes)", "MiB", "≤ 300 MiB"),
     ]  # fmt: skip
+    # Its own process group: a section that times out ends with every worker it started (an
+    # orphaned worker would go on taking the next run's messages from the same queue).
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.followthrough", "--count", str(count)],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.followthrough", "--count", str(count)],
-            cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True, check=False,
-            timeout=timeout,
-        )  # fmt: skip
+        stdout, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         for name, unit, goal in names:
             report.add(name, None, unit, goal, False, f"timed out after {timeout:.0f} s")
         return
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout)
     if result.returncode != 0:
         for name, unit, goal in names:
             report.add(name, None, unit, goal, None, "bench.followthrough failed: see above")

@@ -60,10 +60,9 @@ def job_stalled_condition() -> Q:
     return Q(~Exists(recent_move), status=Job.Status.OPEN, opened_at__lt=cutoff)
 
 
-def job_queryset(filters: JobFilters | None = None) -> QuerySet[Job]:
-    """Jobs matching `filters`, with client and owner joined and their open candidacies counted
-    in a subquery (no join fan-out)."""
-    open_count = (
+def open_candidacy_count() -> Coalesce:
+    """A job's open candidacies as an annotation: a counting subquery, so no join fan-out."""
+    counted = (
         Candidacy.objects.open()
         .filter(job_id=OuterRef("pk"))
         .order_by()
@@ -71,12 +70,18 @@ def job_queryset(filters: JobFilters | None = None) -> QuerySet[Job]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def job_queryset(filters: JobFilters | None = None) -> QuerySet[Job]:
+    """Jobs matching `filters`, with client and owner joined and their open candidacies counted
+    in a subquery (no join fan-out)."""
     filters = filters or JobFilters()
     queryset = (
         Job.objects.select_related("organization", "owner")
         .defer("organization__search_vector")
         .annotate(
-            open_candidacies=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
+            open_candidacies=open_candidacy_count(),
             is_stalled=job_stalled_condition(),
         )
     )

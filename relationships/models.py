@@ -119,6 +119,9 @@ class Interaction(models.Model):
 
     # Kinds in which we actually reached the person: they move the relationship's clock.
     TOUCH_KINDS = frozenset({Kind.CALL, Kind.EMAIL, Kind.MEETING, Kind.MESSAGE})
+    # Kinds a person logs by hand, on the page or through the API; Rapport writes messages,
+    # stage changes, handoffs and merges itself.
+    LOGGABLE_KINDS = (Kind.CALL, Kind.EMAIL, Kind.MEETING, Kind.NOTE, Kind.OTHER)
 
     class Direction(models.TextChoices):
         OUTBOUND = "outbound", "Outbound"

@@ -190,20 +190,11 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class InteractionCreateSerializer(serializers.Serializer):
-    # Messages, stage changes, handoffs and merges are written by Rapport itself.
-    LOGGABLE_KINDS = [
-        (kind.value, kind.label)
-        for kind in (
-            Interaction.Kind.CALL,
-            Interaction.Kind.EMAIL,
-            Interaction.Kind.MEETING,
-            Interaction.Kind.NOTE,
-            Interaction.Kind.OTHER,
-        )
-    ]
-
     contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
-    kind = NamedChoiceField(choices=LOGGABLE_KINDS, enum_name="LoggableInteractionKind")
+    kind = NamedChoiceField(
+        choices=[(k.value, k.label) for k in Interaction.LOGGABLE_KINDS],
+        enum_name="LoggableInteractionKind",
+    )
     direction = serializers.ChoiceField(
         choices=Interaction.Direction.choices, default=Interaction.Direction.OUTBOUND
     )

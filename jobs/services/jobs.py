@@ -5,8 +5,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +17,7 @@ from jobs.models import (
     StageChange,
     intake_completeness,
 )
+from jobs.selectors import open_candidacy_count
 from jobs.services.access import job_change_check
 from jobs.services.decisions import Decision, decisions_announce
 from relationships.models import Handoff, Interaction
@@ -214,18 +213,8 @@ def job_handoff_move(handoff: Handoff, contact_ids: list[int]) -> None:
     moving = Job.objects.filter(
         owner_id=handoff.from_recruiter_id, status__in=list(Job.ACTIVE_STATUSES)
     )
-    open_count = (
-        Candidacy.objects.open()
-        .filter(job_id=OuterRef("pk"))
-        .order_by()
-        .values("job_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     HandedOffJob.objects.bulk_create(
         HandedOffJob(handoff=handoff, job_id=job_id, open_candidacies=count)
-        for job_id, count in moving.annotate(
-            n=Coalesce(Subquery(open_count, output_field=IntegerField()), 0)
-        ).values_list("pk", "n")
+        for job_id, count in moving.annotate(n=open_candidacy_count()).values_list("pk", "n")
     )
     moving.update(owner_id=handoff.to_recruiter_id, updated_at=timezone.now())

@@ -13,15 +13,6 @@ from relationships.models import Connection, Interaction, Relationship
 
 # A clock a few minutes ahead of the server's is not "the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-LOGGABLE_KINDS = [
-    (kind.value, kind.label)
-    for kind in (
-        Interaction.Kind.CALL,
-        Interaction.Kind.EMAIL,
-        Interaction.Kind.MEETING,
-        Interaction.Kind.NOTE,
-    )
-]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -32,9 +23,13 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class InteractionForm(BootstrapForm):
-    """Log a call, an email, a meeting or a note."""
+    """Log a call, an email, a meeting, a note or something else."""
 
-    kind = forms.ChoiceField(label="Kind", choices=LOGGABLE_KINDS, initial=Interaction.Kind.CALL)
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[(k.value, k.label) for k in Interaction.LOGGABLE_KINDS],
+        initial=Interaction.Kind.CALL,
+    )
     direction = forms.ChoiceField(
         choices=Interaction.Direction.choices, initial=Interaction.Direction.OUTBOUND
     )
