@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 
 import pytest
 import time_machine
@@ -157,3 +158,108 @@ SALARY = {
     "p75": 88000,
     "source": "Our placements",
 }
+
+
+# --- one note for each of many recipients: the pair-first shortcut is exact ---------------------
+
+
+def _request(key, user, terms, exclude=()):
+    return selectors.NoteRequest(key=key, user=user, terms=terms, exclude_ids=list(exclude))
+
+
+def _top_titles(requests, **kwargs):
+    found = selectors.note_top_for_each(requests, today=TODAY, **kwargs)
+    return {key: [n.title for n in notes] for key, notes in found.items()}
+
+
+@time_machine.travel(NOON)
+def test_a_note_sharing_two_terms_settles_a_request_without_the_full_scoring(recruiter):
+    # The second best, "Three terms, old", scores 3 x 2 + 0.06: more than any one-term note can
+    # (a salary fact as of today, 3 + 1).
+    note(recruiter, "Two terms", ["python", "berlin"], kind="hiring_news")
+    note(recruiter, "One term, newer", ["python"], **SALARY)
+    note(
+        recruiter,
+        "Three terms, old",
+        ["python", "berlin", "django"],
+        days_old=170,
+        kind="process",
+        review_by=TODAY,
+    )
+
+    assert _top_titles([_request(1, recruiter, ["python", "berlin", "django"])], per=2) == {
+        1: ["Three terms, old", "Two terms"]
+    }
+
+
+@time_machine.travel(NOON)
+def test_a_one_term_salary_note_still_beats_a_two_term_trend(recruiter):
+    # The two-term trend scores 2 + 0.5; the salary fact on one term 3 + 1: the shortcut cannot
+    # settle this request, and the full scoring finds the salary fact.
+    note(recruiter, "Trend on two", ["python", "berlin"], days_old=90)
+    note(recruiter, "Salary on one", ["python"], **SALARY)
+
+    assert _top_titles([_request(7, recruiter, ["python", "berlin"])], per=2) == {
+        7: ["Salary on one", "Trend on two"]
+    }
+
+
+@time_machine.travel(NOON)
+def test_many_requests_get_what_scoring_every_note_would_give(recruiter, other_recruiter):
+    """A dense set: 90 notes over 8 terms, 40 requests (one to six terms, some exclusions, two
+    users): the statement's answer equals scoring every visible fresh note in Python."""
+    rng = random.Random(12)  # noqa: S311 - test data, not secrets
+    vocabulary = ["python", "go", "rust", "berlin", "paris", "fintech", "health", "remote"]
+    kinds = ["salary", "hiring_news", "process", "trend", "regulation"]
+    weights = {"salary": 3, "hiring_news": 2, "process": 2, "trend": 1, "regulation": 1}
+    notes = []
+    for n in range(90):
+        kind = rng.choice(kinds)
+        extra = SALARY if kind == "salary" else {"kind": kind}
+        made = note(
+            rng.choice([recruiter, recruiter, other_recruiter]),
+            f"Note {n}",
+            rng.sample(vocabulary, k=rng.choice([1, 2, 3, 4])),
+            days_old=rng.randint(0, 200),
+            visibility=rng.choice(["agency", "agency", "private"]),
+            **extra,
+        )
+        if n % 15 == 0:
+            note_retire(note=made, user=made.author)
+        notes.append(made)
+    for made in notes:
+        made.refresh_from_db()
+    requests = [
+        _request(
+            key,
+            rng.choice([recruiter, other_recruiter]),
+            rng.sample(vocabulary, k=rng.randint(1, 6)),
+            exclude=[n.pk for n in rng.sample(notes, k=rng.choice([0, 3]))],
+        )
+        for key in range(40)
+    ]
+
+    def expected(request, per):
+        terms = set(request.terms)
+        scored = [
+            (
+                len(terms & set(n.tags)) * weights[n.kind]
+                + max(0.0, 1 - (TODAY - n.true_as_of).days / 180),
+                n.true_as_of,
+                n.pk,
+                n.title,
+            )
+            for n in notes
+            if terms & set(n.tags)
+            and n.retired_at is None
+            and n.review_by >= TODAY
+            and n.pk not in request.exclude_ids
+            and (n.visibility == "agency" or n.author_id == request.user.pk)
+        ]
+        return [title for *_, title in sorted(scored, reverse=True)[:per]]
+
+    for per in (1, 3):
+        want = {r.key: expected(r, per) for r in requests}
+        assert _top_titles(requests, per=per) == {k: v for k, v in want.items() if v}
+    # One to six terms: requests the pairs can settle, and one-term ones they cannot.
+    assert len({len(r.terms) for r in requests}) == 6
