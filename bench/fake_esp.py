@@ -57,6 +57,8 @@ class Ledger:
 
     accepted: Counter = field(default_factory=Counter)
     accepted_at: list[tuple[float, str]] = field(default_factory=list)
+    # Every request to /email: when it arrived (time.time()) and the status it was answered.
+    answers: list[tuple[float, int]] = field(default_factory=list)
     requests: int = 0
     throttled: int = 0
     errors: int = 0
@@ -101,6 +103,7 @@ def _handler(behaviour: Behaviour, ledger: Ledger, chance: random.Random):
                 # The client died mid-request (a killed worker): nothing to send, nobody to answer.
                 self.close_connection = True
                 return
+            self._arrived = time.time()
             with ledger.lock:
                 ledger.requests += 1
                 number = ledger.requests
@@ -163,6 +166,8 @@ def _handler(behaviour: Behaviour, ledger: Ledger, chance: random.Random):
             )
 
         def _answer(self, status: int, body: dict, headers: dict | None = None) -> None:
+            with ledger.lock:
+                ledger.answers.append((self._arrived, status))
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -3,6 +3,7 @@
 limit across worker processes."""
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -227,3 +228,67 @@ def test_the_esp_rate_limit_holds_across_two_worker_processes(recruiter, tmp_pat
     # these 20 sends take about 0.1 s.
     assert arrivals[-1] - arrivals[0] >= 19 * 0.2 - 0.5
     assert esp.ledger.max_per_second() <= 2 * 5
+
+
+def _beat(worker, every: float = 0.25):
+    """A condition for wait_until that also plays beat: it queues the relay at most every
+    `every` seconds, as beat would each minute."""
+    last = [0.0]
+
+    def queue_relay() -> None:
+        if time.monotonic() - last[0] >= every:
+            worker.send(tasks.relay)
+            last[0] = time.monotonic()
+
+    return queue_relay
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_honours_retry_after_backs_off_a_5xx_and_fails_a_refusal_into_a_call(
+    recruiter, tmp_path
+):
+    """One worker process on the real broker, anymail's Postmark backend over HTTP: the first
+    send is answered 429 with Retry-After: 2, the second 503, the third accepts. A send to an
+    address the ESP refuses fails into a call."""
+    [message] = _due_updates(recruiter, 1)
+    gone = frozenset({"gone@example.com"})
+    with FakeEsp(Behaviour(latency=0.0, script=(429, 503), retry_after=2, refused=gone)) as esp:
+        env = {
+            **backend_settings(esp.api_url),
+            "TEST_EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+            "FOLLOWUPS_RELAY_BACKOFF_SECONDS": "0.5",
+        }
+        worker = worker_start(tmp_path, name="retries", **env)
+        beat = _beat(worker)
+        try:
+
+            def sent(key: int) -> bool:
+                beat()
+                return Message.objects.filter(pk=key, status__in=["sent", "failed"]).exists()
+
+            wait_until(
+                lambda: sent(message.pk), timeout=60, what=f"the send (log: {worker.log_path})"
+            )
+            [refused] = [
+                m
+                for m in _due_updates(recruiter, 1, emails=["gone@example.com"])
+                if m.pk != message.pk
+            ]
+            wait_until(lambda: sent(refused.pk), timeout=60, what="the refused send")
+        finally:
+            worker.stop()
+        answers = list(esp.ledger.answers)
+
+    assert [status for _, status in answers] == [429, 503, 200, 422]
+    (throttled, _), (unavailable, _), (accepted, _), _ = answers
+    # Retry-After (2 s) is longer than the first backoff (0.5 s): it is the wait.
+    assert unavailable - throttled >= 2.0
+    # The second failure waits the doubled backoff, 1 s.
+    assert accepted - unavailable >= 1.0
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 3)
+    assert esp.ledger.accepted == Counter({message.idempotency_key: 1})
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts) == ("failed", 1)
+    assert FollowUp.objects.get(message=refused).reason == "call_instead"
