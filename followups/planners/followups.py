@@ -64,6 +64,9 @@ def cadence_followups_plan(*, now: datetime, policy: Policy) -> int:
 
 # A candidacy waiting for the client's decision longer than the threshold: the job's owner
 # chases the hiring manager (or, without one, calls the candidate), once per stage entered.
+# The candidacies whose chase is not planned yet are found first, on their own (OFFSET 0): a
+# minutely run then reads no contact or organization for the thousands already chased, instead
+# of building each one's call to have the insert drop it as a conflict.
 CHASE_SQL = """
 INSERT INTO followups_followup (
     created_at, updated_at, owner_id, contact_id, job_id, candidacy_id, message_id, kind,
@@ -72,18 +75,26 @@ SELECT %(now)s, %(now)s, j.owner_id, COALESCE(j.hiring_manager_id, c.contact_id)
     NULL, 'call', 'chase_client',
     left('Chase ' || o.name || ' for a decision on ' || trim(ct.first_name || ' '
         || ct.last_name) || ' (' || j.title || ')', 300),
-    %(now)s, 0, NULL, '',
-    'chase:' || c.id || ':' || c.stage || ':' || to_char(c.stage_entered_at, 'YYYY-MM-DD')
-FROM jobs_candidacy c
+    %(now)s, 0, NULL, '', c.key
+FROM (
+    SELECT c.id, c.job_id, c.contact_id, k.key
+    FROM jobs_candidacy c
+    LEFT JOIN followups_jobpolicy jp ON jp.job_id = c.job_id
+    CROSS JOIN LATERAL (
+        SELECT 'chase:' || c.id || ':' || c.stage || ':'
+               || to_char(c.stage_entered_at, 'YYYY-MM-DD') AS key
+    ) k
+    WHERE c.id >= %(lo)s AND c.id < %(hi)s
+      AND c.decided_at IS NULL
+      AND c.stage IN ('submitted', 'client_interview')
+      AND c.stage_entered_at <= %(now)s
+          - make_interval(days => COALESCE(jp.chase_client_days, %(days)s))
+      AND NOT EXISTS (SELECT 1 FROM followups_followup f WHERE f.idempotency_key = k.key)
+    OFFSET 0
+) c
 JOIN jobs_job j ON j.id = c.job_id
 JOIN contacts_organization o ON o.id = j.organization_id
 JOIN contacts_contact ct ON ct.id = c.contact_id
-LEFT JOIN followups_jobpolicy jp ON jp.job_id = j.id
-WHERE c.id >= %(lo)s AND c.id < %(hi)s
-  AND c.decided_at IS NULL
-  AND c.stage IN ('submitted', 'client_interview')
-  AND c.stage_entered_at <= %(now)s
-      - make_interval(days => COALESCE(jp.chase_client_days, %(days)s))
 ON CONFLICT (idempotency_key) DO NOTHING
 """
 

@@ -21,30 +21,37 @@ def _insert(select: str) -> str:
 # An open candidacy without a candidate-facing touch for its cadence: one update per period.
 # Periods count from the last touch (or the candidacy's start): the k-th period is due at
 # base + k * cadence. A skipped update does not reset the clock; the next period plans the next.
+# The candidacies without a pending update are found first, on their own (OFFSET 0 keeps the
+# planner from joining every open candidacy's contact before the anti-join): on a minutely run
+# almost every due candidacy already has one, and the contacts are read only for the rest.
 STATUS_UPDATES_SQL = _insert("""
 SELECT %(now)s, %(now)s, 'status_update', j.owner_id, c.contact_id, c.job_id, c.id,
     COALESCE(ct.emails[1], ''), '', '', '', false, '',
     'status_update:' || c.id || ':' || to_char(
-        p.base + p.cadence * floor(extract(epoch FROM %(now)s - p.base)
-                                   / extract(epoch FROM p.cadence)),
+        c.base + c.cadence * floor(extract(epoch FROM %(now)s - c.base)
+                                   / extract(epoch FROM c.cadence)),
         'YYYY-MM-DD'),
     %(now)s + %(review)s, NULL, 'scheduled', 0, '', NULL, NULL, '', '', NULL
-FROM jobs_candidacy c
+FROM (
+    SELECT c.id, c.contact_id, c.job_id, p.base, p.cadence
+    FROM jobs_candidacy c
+    LEFT JOIN followups_jobpolicy jp ON jp.job_id = c.job_id
+    CROSS JOIN LATERAL (
+        SELECT COALESCE(c.last_candidate_touch_at, c.created_at) AS base,
+               make_interval(days => COALESCE(jp.update_cadence_days, %(cadence)s)) AS cadence
+    ) p
+    WHERE c.id >= %(lo)s AND c.id < %(hi)s
+      AND c.decided_at IS NULL
+      AND p.base <= %(now)s - p.cadence
+      AND NOT EXISTS (
+          SELECT 1 FROM followups_message m
+          WHERE m.candidacy_id = c.id AND m.kind = 'status_update'
+            AND m.status IN ('scheduled', 'queued', 'sending'))
+    OFFSET 0
+) c
 JOIN jobs_job j ON j.id = c.job_id
 JOIN contacts_contact ct ON ct.id = c.contact_id
-LEFT JOIN followups_jobpolicy jp ON jp.job_id = c.job_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(c.last_candidate_touch_at, c.created_at) AS base,
-           make_interval(days => COALESCE(jp.update_cadence_days, %(cadence)s)) AS cadence
-) p
-WHERE c.id >= %(lo)s AND c.id < %(hi)s
-  AND c.decided_at IS NULL
-  AND p.base <= %(now)s - p.cadence
-  AND NOT ct.do_not_contact
-  AND NOT EXISTS (
-      SELECT 1 FROM followups_message m
-      WHERE m.candidacy_id = c.id AND m.kind = 'status_update'
-        AND m.status IN ('scheduled', 'queued', 'sending'))
+WHERE NOT ct.do_not_contact
 """)
 
 
