@@ -33,7 +33,9 @@ def load(stdout) -> None:
     now = timezone.now()
     for recruiter in User.objects.filter(username__in=["recruiter", "recruiter2"]):
         relationships = list(
-            Relationship.objects.filter(owner=recruiter).select_related("contact")[:4]
+            Relationship.objects.filter(owner=recruiter)
+            .select_related("contact")
+            .order_by("id")[:4]
         )
         if not relationships:
             continue
