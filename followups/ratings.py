@@ -80,10 +80,10 @@ def rating_request(*, message: Message, now: datetime | None = None) -> Rating |
 RATING_QUESTION = "How well did I keep you informed? One click tells me:"
 
 
-def ratings_open_for(messages: Sequence[Message], *, now: datetime) -> dict[int, Rating]:
-    """The ratings the closure notices among `messages` ask for, by message id, opened now
-    unless a guardrail says no (as `rating_request`, for a relay batch: four queries whatever
-    its size). A link works only once its message is recorded sent (`rating_from_token`)."""
+def closures_to_ask(messages: Sequence[Message], *, now: datetime) -> list[Message]:
+    """The closure notices among `messages` that would ask for a rating if they left now: not
+    to a suppressed, unsubscribed or do-not-contact person, nor to one asked in the last six
+    months, once per person in a batch (two queries, none when no closure is among them)."""
     closures = [
         m
         for m in messages
@@ -93,7 +93,7 @@ def ratings_open_for(messages: Sequence[Message], *, now: datetime) -> dict[int,
         and not m.contact.email_opt_out
     ]
     if not closures:
-        return {}
+        return []
     suppressed = set(
         Suppression.objects.filter(email__in={m.recipient.lower() for m in closures}).values_list(
             "email", flat=True
@@ -116,6 +116,23 @@ def ratings_open_for(messages: Sequence[Message], *, now: datetime) -> dict[int,
             continue
         seen.add(message.contact_id)
         wanted.append(message)
+    return wanted
+
+
+def ratings_preview_for(messages: Sequence[Message], *, now: datetime) -> dict[int, Rating]:
+    """For a preview: the ratings the closure notices would ask for, unsaved (nothing is
+    opened; their links name no rating, so they lead to the 'link not valid' page)."""
+    return {
+        m.pk: Rating(message=m, contact_id=m.contact_id, requested_at=now)
+        for m in closures_to_ask(messages, now=now)
+    }
+
+
+def ratings_open_for(messages: Sequence[Message], *, now: datetime) -> dict[int, Rating]:
+    """The ratings the closure notices among `messages` ask for, by message id, opened now
+    unless a guardrail says no (as `rating_request`, for a relay batch: four queries whatever
+    its size). A link works only once its message is recorded sent (`rating_from_token`)."""
+    wanted = closures_to_ask(messages, now=now)
     if not wanted:
         return {}
     valid = timedelta(days=Policy.current().rating_valid_days)

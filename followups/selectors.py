@@ -20,6 +20,7 @@ from followups.models import (
     Policy,
     Rating,
 )
+from followups.ratings import ratings_preview_for
 from followups.rendering import Rendered
 from jobs.models import Job
 from market import selectors as market_selectors
@@ -118,10 +119,12 @@ def message_outgoing_list(*, user: User, limit: int = AGENDA_LIMIT) -> list[Mess
 
 
 def message_preview(*, message: Message) -> Rendered:
-    """What the message says if it left now (or what it said, once sent)."""
+    """What the message says if it left now (or what it said, once sent): a closure notice
+    with the rating question it would ask (its links work only in the notice that leaves)."""
     if message.status in (Message.Status.SENT, Message.Status.DELIVERED) or message.edited:
         return Rendered(message.subject, message.text, message.html)
-    return render_list([message])[0]
+    ratings = ratings_preview_for([message], now=timezone.now())
+    return render_list([message], ratings=ratings)[0]
 
 
 JOB_MESSAGES_LIMIT = 5

@@ -187,3 +187,40 @@ def test_a_suppressed_or_unsubscribed_person_is_never_asked(clock, recruiter, ou
     clock.shift(timedelta(hours=1))
     relay_batch(now=timezone.now())
     assert Rating.objects.count() == 0
+
+
+def test_a_closure_preview_shows_the_question_it_will_ask_and_opens_no_rating(
+    client, clock, recruiter, outbox
+):
+    from followups.selectors import message_preview
+
+    ben = ContactFactory(first_name="Ben")
+    candidacy = CandidacyFactory(job=JobFactory(owner=recruiter), contact=ben)
+    candidacy_close(candidacy=candidacy, outcome="not_a_fit", user=recruiter)
+    plan_all(now=timezone.now())
+    notice = Message.objects.get(candidacy=candidacy)
+
+    preview = message_preview(message=notice)
+
+    assert "How well did I keep you informed? One click tells me:" in preview.text
+    assert [line.split(":")[0] for line in preview.text.splitlines() if "/rate/" in line] == [
+        "Good",
+        "Okay",
+        "Not good",
+    ]
+    assert Rating.objects.count() == 0
+    # The preview's link names no rating: it leads to the page for a link that is not valid.
+    link = next(line for line in preview.text.splitlines() if line.startswith("Good: "))
+    response = client.get(link.removeprefix("Good: ").removeprefix(settings.SITE_URL.rstrip("/")))
+    assert response.status_code == 400
+
+    # Once his notice has left and asked, his next one within six months asks nothing, and
+    # its preview shows no question.
+    clock.shift(timedelta(hours=1))
+    assert relay_batch(now=timezone.now()).sent == 1
+    again = CandidacyFactory(job=JobFactory(owner=recruiter), contact=ben)
+    candidacy_close(candidacy=again, outcome="not_a_fit", user=recruiter)
+    plan_all(now=timezone.now())
+    second = message_preview(message=Message.objects.get(candidacy=again))
+    assert "How well did I keep you informed?" not in second.text
+    assert "/rate/" not in second.html
