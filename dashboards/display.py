@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.links import pk_link
 from dashboards.selectors import CARDS, Card, Figure, Overview, Period, Scope
 from dashboards.selectors.figures import DAYS, HOURS, PERCENT
-from followups.models import FollowUp, MessageKind
+from followups.models import FollowUp, MessageKind, Rating
 from followups.servicelevels import TimerKind, TimerState
 from jobs.models import Candidacy, Job
 
@@ -188,6 +188,7 @@ JOB_STATUS_LABELS = dict(Job.Status.choices)
 MESSAGE_KIND_LABELS = dict(MessageKind.choices)
 FOLLOWUP_KIND_LABELS = dict(FollowUp.Kind.choices)
 REASON_LABELS = dict(FollowUp.Reason.choices)
+RATING_LABELS = dict(Rating.Answer.choices)
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,14 @@ COLUMNS: dict[str, tuple[RecordColumn, ...]] = {
         RecordColumn("Received", field="created_at"),
         RecordColumn("Answer due", field="due_at"),
         RecordColumn("Answered", field="completed_at"),
+    ),  # fmt: skip
+    "ratings": (
+        CONTACT,
+        OWNER,
+        RecordColumn("Asked", field="requested_at"),
+        RecordColumn("Answer", field="answer", labels=RATING_LABELS),
+        RecordColumn("Comment", field="comment"),
+        RecordColumn("Answered", field="answered_at"),
     ),  # fmt: skip
     "jobs": (
         JOB,

@@ -33,6 +33,8 @@ class Figure:
     unit: str = COUNT
     order: str = ""  # the drill-down's order, when not the source's
     by_organization: bool = False
+    # A percent over fewer `where` rows than this is not shown (too few answers to mean much).
+    min_rows: int = 0
 
     def aggregate(self) -> str:
         where = f"({self.where})"
@@ -50,10 +52,14 @@ class Figure:
         if self.measure == "max":
             return f"round((max({self.value}) FILTER (WHERE {where}))::numeric, 1)"
         if self.measure == "percent":
-            return (
+            percent = (
                 f"round(100.0 * count(*) FILTER (WHERE {where} AND ({self.numerator}))"
                 f" / NULLIF(count(*) FILTER (WHERE {where}), 0), 1)"
             )
+            if not self.min_rows:
+                return percent
+            enough = f"count(*) FILTER (WHERE {where}) >= {self.min_rows}"
+            return f"CASE WHEN {enough} THEN {percent} END"
         if self.measure == "ratio":
             return (
                 f"round(100.0 * count(*) FILTER (WHERE {self.numerator})"
@@ -69,6 +75,8 @@ class Figure:
 HOURS_TO_NOTICE = "extract(epoch FROM met_at - started_at) / 3600"
 DAYS_TO_DECISION = "extract(epoch FROM met_at - started_at) / 86400"
 ANSWER_HOURS = "extract(epoch FROM answered_in) / 3600"
+# Fewer answers than this and the share of "good" is not shown.
+RATINGS_MIN_ANSWERS = 5
 IN_PERIOD = "created_at >= %(sl_start)s AND created_at < %(sl_end)s"
 CALLS_OPENED = f"reason = 'call_instead' AND {IN_PERIOD}"
 
@@ -167,6 +175,17 @@ _FIGURES: list[Figure] = [
            "completed_at IS NOT NULL", "p90", ANSWER_HOURS, unit=HOURS),
     Figure("replies.waiting", "Replies still waiting for an answer", "waiting", "replies",
            "completed_at IS NULL"),
+    # Closure notices' ratings asked in the period ("How well did I keep you informed?").
+    Figure("ratings.asked", "Closure notices that asked for a rating", "asked", "ratings"),
+    Figure("ratings.answered_pct", "Ratings answered", "answered", "ratings",
+           measure="percent", numerator="answer <> ''", unit=PERCENT),
+    Figure("ratings.good_pct", "Answers that say we kept them informed well", "good",
+           "ratings", "answer <> ''", "percent", numerator="answer = 'good'", unit=PERCENT,
+           min_rows=RATINGS_MIN_ANSWERS),
+    Figure("ratings.not_good", "Answers of 'not good'", "not good", "ratings",
+           "answer = 'not_good'"),
+    Figure("ratings.comments", "Answers with a comment", "comments", "ratings",
+           "comment <> ''"),
     # Client decisions after a submittal (digests are promises.client_digest.*).
     Figure("decision.count", "Client decisions on a submittal", "decisions", "decisions",
            by_organization=True),
@@ -302,6 +321,14 @@ CARDS: tuple[Card, ...] = (
           Column("On time", ("replies.on_time_pct",)),
           Column("Time to answer", ("replies.median_hours", "replies.p90_hours")),
           Column("Waiting", ("replies.waiting",)))),
+    Card("ratings", "How candidates rate our updates",
+         "Closure notices in the period that asked \"How well did I keep you informed?\": "
+         f"the share answered, the share of answers that say good (shown from "
+         f"{RATINGS_MIN_ANSWERS} answers on), and the answers to read.",
+         (Column("Asked", ("ratings.asked",)),
+          Column("Answered", ("ratings.answered_pct",)),
+          Column("Good", ("ratings.good_pct",)),
+          Column("To read", ("ratings.not_good", "ratings.comments")))),
     Card("digests", "Client digests and decisions",
          "Digests due in the period, on schedule per recruiter and per client; days from a "
          "submittal to the client's decision, for decisions in the period.",

@@ -123,6 +123,17 @@ def _replies(ctx: Context) -> str:
       AND f.created_at >= %(sl_start)s AND f.created_at < %(sl_end)s{ctx.owners("f.owner_id")}"""
 
 
+def _ratings(ctx: Context) -> str:
+    # The ratings the closure notices sent in the period asked for (followups.ratings).
+    return f"""
+    SELECT r.id::text AS key, r.id, m.owner_id, r.contact_id, m.job_id, m.candidacy_id,
+        NULL::bigint AS organization_id, r.requested_at, r.answer, r.answered_at, r.comment
+    FROM followups_rating r
+    JOIN followups_message m ON m.id = r.message_id
+    WHERE r.requested_at >= %(sl_start)s
+      AND r.requested_at < %(sl_end)s{ctx.owners("m.owner_id")}"""
+
+
 def _jobs(ctx: Context) -> str:
     # The jobs app's "stalled": open for longer than STALL_DAYS without a stage move.
     return f"""
@@ -281,6 +292,7 @@ SOURCES: dict[str, Source] = {
         Source("untouched", _untouched, order="started_at"),
         Source("followups", _followups, order="due_at"),
         Source("replies", _replies, order="created_at"),
+        Source("ratings", _ratings, order="requested_at", descending=True),
         Source("jobs", _jobs, order="quiet_since"),
         Source("in_stage", _in_stage, order="stage_entered_at"),
         Source("entries", _entries, order="at"),

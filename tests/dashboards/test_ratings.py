@@ -1,0 +1,73 @@
+"""The "How candidates rate our updates" card: closure notices in the period that asked for a
+rating, the share answered, the share of good answers (hidden under five answers), and the
+answers to read; its counts equal its lists."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from django.utils import timezone
+
+from dashboards.selectors import FIGURES, Period, Scope, figure_page, overview_get
+from followups.ratings import rating_answer, rating_request
+from tests.factories import ContactFactory, StatusUpdateFactory
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _asked(owner, name, index):
+    notice = StatusUpdateFactory(
+        owner=owner, contact=ContactFactory(first_name=name), kind="closure",
+        idempotency_key=f"closure:rated:{index}", status="sent", sent_at=timezone.now(),
+        send_after=timezone.now(),
+    )  # fmt: skip
+    return rating_request(message=notice)
+
+
+def test_ratings_asked_answered_good_and_to_read(client, recruiter, other_recruiter):
+    answers = [("Ana", "good", ""), ("Ben", "good", ""), ("Cleo", "good", ""),
+               ("Dara", "okay", ""), ("Emil", "not_good", "I heard nothing for three weeks."),
+               ("Finn", "", "")]  # fmt: skip
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        ratings = [_asked(recruiter, name, n) for n, (name, _, _) in enumerate(answers)]
+        toms = _asked(other_recruiter, "Gina", 99)
+        clock.move_to(MONDAY + timedelta(hours=5))
+        for rating, (_, answer, comment) in zip(ratings, answers, strict=True):
+            if answer:
+                rating_answer(rating=rating, answer=answer, comment=comment or None)
+        rating_answer(rating=toms, answer="good")
+        now = MONDAY + timedelta(days=2)
+        clock.move_to(now)
+        period = Period.this_week(now)
+        rosa = overview_get(scope=Scope.for_recruiter(recruiter), period=period, now=now)
+        tom = overview_get(scope=Scope.for_recruiter(other_recruiter), period=period, now=now)
+
+    keys = [key for key in FIGURES if key.startswith("ratings.")]
+    assert {key: rosa.value(key) for key in keys} == {
+        "ratings.asked": 6,
+        "ratings.answered_pct": 83.3,
+        "ratings.good_pct": 60.0,  # 3 of 5 answers
+        "ratings.not_good": 1,
+        "ratings.comments": 1,
+    }
+    # One answer is too few to show a share of good ones.
+    assert {key: tom.value(key) for key in keys} == {
+        "ratings.asked": 1,
+        "ratings.answered_pct": 100.0,
+        "ratings.good_pct": None,
+        "ratings.not_good": 0,
+        "ratings.comments": 0,
+    }
+    for key in ("ratings.asked", "ratings.not_good", "ratings.comments"):
+        page = figure_page(
+            figure=FIGURES[key], scope=Scope.for_recruiter(recruiter), period=period, now=now
+        )
+        assert len(page.rows) == rosa.value(key)
+    with time_machine.travel(now, tick=False):
+        client.force_login(recruiter)
+        page = client.get(f"/dashboards/ratings.comments/?scope=recruiter:{recruiter.pk}")
+        card = client.get(f"/dashboards/?scope=recruiter:{recruiter.pk}")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Emil" in html and "Not good" in html and "I heard nothing for three weeks." in html
+    assert "Ana" not in html
+    assert "How candidates rate our updates" in card.content.decode()
