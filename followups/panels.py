@@ -2,7 +2,7 @@
 the recruiter's follow-ups (overdue, today, upcoming) and the messages about to go out on their
 behalf, one query each; on the job page (jobs.panels.JOB_PAGE) the job's policy with its
 overrides and its next scheduled messages, three queries; on the contact page
-(contacts.panels.CONTACT_PAGE) a one-off email form, no query."""
+(contacts.panels.CONTACT_PAGE) a one-off email form, no query (one when it answers a reply)."""
 
 from typing import Any
 
@@ -46,7 +46,12 @@ def job_panel_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 
 
 def one_off_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
-    return {"contact": contact, "email_form": OneOffEmailForm()}
+    """The form, its subject pre-filled when the page was opened from a reply's "Reply" button
+    on the timeline (?reply_to=<the reply's timeline row>)."""
+    subject = selectors.reply_subject(
+        contact_id=contact.pk, interaction_id=request.GET.get("reply_to")
+    )
+    return {"contact": contact, "email_form": OneOffEmailForm(initial={"subject": subject})}
 
 
 def panels_register() -> None:

@@ -118,6 +118,22 @@ def message_outgoing_list(*, user: User, limit: int = AGENDA_LIMIT) -> list[Mess
     )
 
 
+def reply_subject(*, contact_id: int, interaction_id: str | None) -> str:
+    """The subject for answering one of the contact's inbound emails on their timeline ("Re: "
+    and the reply's subject), or "" when the id names none of them: one query, none without id."""
+    if not interaction_id or not interaction_id.isdigit():
+        return ""
+    reply = (
+        InboundReply.objects.filter(contact_id=contact_id, interaction_id=int(interaction_id))
+        .values_list("subject", flat=True)
+        .first()
+    )
+    if reply is None:
+        return ""
+    subject = reply.strip() or "your email"
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}"[:300]
+
+
 def message_preview(*, message: Message) -> Rendered:
     """What the message says if it left now (or what it said, once sent): a closure notice
     with the rating question it would ask (its links work only in the notice that leaves)."""

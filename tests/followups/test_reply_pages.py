@@ -78,3 +78,24 @@ def test_my_day_shows_replies_owed_first(rosa_client, recruiter):
 
     assert body.index('data-testid="replies-owed"') < body.index('data-testid="overdue"')
     assert f"Answer {contact}: Question 0" in body
+
+
+def test_reply_to_this_on_the_timeline_prefills_the_contact_pages_email(rosa_client, recruiter):
+    contact = RelationshipFactory(
+        owner=recruiter, contact=ContactFactory(emails=["a@mail.example"])
+    ).contact
+    other = RelationshipFactory(owner=recruiter).contact
+    _reply(sender="a@mail.example")
+    row = Interaction.objects.get(direction="inbound")
+
+    page = rosa_client.get(f"/contacts/{contact.pk}/").content.decode()
+    answering = rosa_client.get(f"/contacts/{contact.pk}/?reply_to={row.pk}").content.decode()
+    elsewhere = rosa_client.get(f"/contacts/{other.pk}/?reply_to={row.pk}").content.decode()
+
+    link = f'href="/contacts/{contact.pk}/?reply_to={row.pk}#one-off-email"'
+    assert page.count('data-testid="reply-to-reply"') == 1
+    assert link in page
+    assert 'name="subject" value="Re: Question 0"' in answering
+    # Another contact's page ignores a reply that is not theirs.
+    assert 'value="Re: Question 0"' not in elsewhere
+    assert 'name="subject" value=' not in page
