@@ -60,14 +60,15 @@ def reply_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _reply_page(request, reply, form=form, status=400)
 
 
-def _one_off_response(request, contact, form, status=200) -> HttpResponse:
-    """The form alone for htmx (it swaps the panel), else a page of its own."""
+def _one_off_response(request, contact, form, status=200, sent="") -> HttpResponse:
+    """The form alone for htmx (it swaps the panel, saying what was sent), else a page of its
+    own."""
     template = (
         "followups/partials/one_off_panel.html"
         if getattr(request, "htmx", False)
         else "followups/one_off_form.html"
     )
-    context = {"panel": {"contact": contact, "email_form": form}}
+    context = {"panel": {"contact": contact, "email_form": form, "sent": sent}}
     return render(request, template, context, status=status)
 
 
@@ -90,9 +91,11 @@ def one_off_email(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"Your email to {contact} is on its way.")
+            sent = f"Your email to {contact} is on its way."
             if getattr(request, "htmx", False):
-                return _one_off_response(request, contact, OneOffEmailForm())
+                # The swapped panel says so: a flash message would only show on the next page.
+                return _one_off_response(request, contact, OneOffEmailForm(), sent=sent)
+            messages.success(request, sent)
             return redirect("contacts:contact-detail", pk=contact.pk)
     return _one_off_response(request, contact, form, status=400)
 

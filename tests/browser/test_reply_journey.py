@@ -88,7 +88,7 @@ def test_a_reply_is_owed_an_answer_and_answering_it_from_the_contact_page_meets_
     expect(page).to_have_url(f"{live_server.url}/contacts/{ana.pk}/")
     row = page.get_by_test_id("interaction").filter(has_text="Reply: Re: Data lead: an update")
     expect(row.locator(".interaction-body")).to_have_text(
-        "Thanks Rosa, is the Berlin role still open?\n\nAna"
+        "Thanks Rosa, is the Berlin role still open?\n\nAna", use_inner_text=True
     )
     row.get_by_role("link", name="Reply to this").click()
     form = page.get_by_test_id("one-off-email")

@@ -108,6 +108,11 @@ def test_contact_page_offers_the_form_and_htmx_gets_the_panel_back(rosa_client, 
     assert response.status_code == 200
     assert body.startswith('<section class="card mb-3" id="one-off-email"')
     assert Message.objects.filter(kind="one_off").count() == 1
+    # The swapped panel itself says it was sent (a flash message would wait for the next page),
+    # and the next page does not say it again.
+    assert body.count("Your email to Ana Silva is on its way.") == 1
+    next_page = rosa_client.get(f"/contacts/{ana.pk}/").content.decode()
+    assert "is on its way" not in next_page
 
 
 def test_reply_link_prefills_the_subject(rosa_client, ana):
