@@ -7,6 +7,9 @@ registry; `CARDS` lays them out, one column a few figures."""
 from dataclasses import dataclass, field
 
 from followups.servicelevels import TimerKind
+from jobs.models import Candidacy
+
+Stage = Candidacy.Stage
 
 COUNT, PERCENT, HOURS, DAYS = "count", "percent", "hours", "days"
 KIND_PLURALS = {
@@ -77,6 +80,19 @@ DAYS_TO_DECISION = "extract(epoch FROM met_at - started_at) / 86400"
 ANSWER_HOURS = "extract(epoch FROM answered_in) / 3600"
 # Fewer answers than this and the share of "good" is not shown.
 RATINGS_MIN_ANSWERS = 5
+# The ratings' "by stage reached": how far the candidacy got before it was decided.
+STAGES_REACHED = (
+    ("screening", "who went no further than screening", "screening",
+     (Stage.SOURCED, Stage.CONTACTED, Stage.SCREENING)),
+    ("client", "the client saw", "client", (Stage.SUBMITTED, Stage.CLIENT_INTERVIEW)),
+    ("offer", "who reached an offer", "offer", (Stage.OFFER, Stage.PLACED)),
+)  # fmt: skip
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
 IN_PERIOD = "created_at >= %(sl_start)s AND created_at < %(sl_end)s"
 CALLS_OPENED = f"reason = 'call_instead' AND {IN_PERIOD}"
 
@@ -182,6 +198,10 @@ _FIGURES: list[Figure] = [
     Figure("ratings.good_pct", "Answers that say we kept them informed well", "good",
            "ratings", "answer <> ''", "percent", numerator="answer = 'good'", unit=PERCENT,
            min_rows=RATINGS_MIN_ANSWERS),
+    *(Figure(f"ratings.good_pct.{key}", f"Answers that say good, from candidates {label}", short,
+             "ratings", f"answer <> '' AND stage_reached IN ({_sql_list(stages)})", "percent",
+             numerator="answer = 'good'", unit=PERCENT, min_rows=RATINGS_MIN_ANSWERS)
+      for key, label, short, stages in STAGES_REACHED),
     Figure("ratings.not_good", "Answers of 'not good'", "not good", "ratings",
            "answer = 'not_good'"),
     Figure("ratings.comments", "Answers with a comment", "comments", "ratings",
@@ -328,6 +348,8 @@ CARDS: tuple[Card, ...] = (
          (Column("Asked", ("ratings.asked",)),
           Column("Answered", ("ratings.answered_pct",)),
           Column("Good", ("ratings.good_pct",)),
+          Column("Good, by stage reached",
+                 tuple(f"ratings.good_pct.{key}" for key, *_ in STAGES_REACHED)),
           Column("To read", ("ratings.not_good", "ratings.comments")))),
     Card("digests", "Client digests and decisions",
          "Digests due in the period, on schedule per recruiter and per client; days from a "

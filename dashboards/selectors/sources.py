@@ -124,12 +124,15 @@ def _replies(ctx: Context) -> str:
 
 
 def _ratings(ctx: Context) -> str:
-    # The ratings the closure notices sent in the period asked for (followups.ratings).
+    # The ratings the closure notices sent in the period asked for (followups.ratings), with the
+    # stage the candidacy had reached when it was decided.
     return f"""
     SELECT r.id::text AS key, r.id, m.owner_id, r.contact_id, m.job_id, m.candidacy_id,
-        NULL::bigint AS organization_id, r.requested_at, r.answer, r.answered_at, r.comment
+        NULL::bigint AS organization_id, r.requested_at, r.answer, r.answered_at, r.comment,
+        c.stage AS stage_reached
     FROM followups_rating r
     JOIN followups_message m ON m.id = r.message_id
+    LEFT JOIN jobs_candidacy c ON c.id = m.candidacy_id
     WHERE r.requested_at >= %(sl_start)s
       AND r.requested_at < %(sl_end)s{ctx.owners("m.owner_id")}"""
 
