@@ -107,8 +107,10 @@ def contact_import_get(*, import_id: int, created_by: User) -> ContactImport:
     return ContactImport.objects.get(pk=import_id, created_by=created_by)
 
 
-def contact_get(*, contact_id: int) -> Contact:
-    return Contact.objects.select_related("organization").get(pk=contact_id)
+def contact_get(*, contact_id: int, related: tuple[str, ...] = ()) -> Contact:
+    """One contact with its organization, and the `related` paths a page's panels read
+    (PanelRegistry.related()), in one query."""
+    return Contact.objects.select_related("organization", *related).get(pk=contact_id)
 
 
 def employment_list(*, contact: Contact) -> QuerySet[Employment]:

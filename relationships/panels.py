@@ -139,6 +139,7 @@ CONTACT_PAGE_PANELS = {
             "relationships/partials/relationship.html",
             relationship_panel_context,
             order=10,
+            related=("relationship__owner",),
         ),
         Panel(TIMELINE, "relationships/partials/timeline.html", timeline_panel_context, order=20),
         Panel(
@@ -190,6 +191,7 @@ def panels_register() -> None:
             "relationships/partials/brief_touches.html",
             brief_touches_panel_context,
             order=10,
+            related=("relationship__owner",),
         )
     )
     CONTACT_BRIEF.register(

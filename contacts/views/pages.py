@@ -34,9 +34,9 @@ CLIENT_SIDE_LABELS = [
 ]
 
 
-def contact_or_404(pk: int) -> Contact:
+def contact_or_404(pk: int, related: tuple[str, ...] = ()) -> Contact:
     try:
-        return selectors.contact_get(contact_id=pk)
+        return selectors.contact_get(contact_id=pk, related=related)
     except Contact.DoesNotExist as error:
         raise Http404(f"There is no contact number {pk}.") from error
 
@@ -84,13 +84,13 @@ def contact_page_response(
 
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return contact_page_response(request, contact_or_404(pk))
+    return contact_page_response(request, contact_or_404(pk, related=CONTACT_PAGE.related()))
 
 
 @require_GET
 def contact_brief(request: HttpRequest, pk: int) -> HttpResponse:
     """One printable page to read before a call."""
-    contact = contact_or_404(pk)
+    contact = contact_or_404(pk, related=CONTACT_BRIEF.related())
     colleagues: list[Contact] = []
     if contact.organization is not None:
         people = selectors.organization_people_list(

@@ -125,6 +125,15 @@ def relationship_queryset() -> QuerySet[Relationship]:
 
 
 def relationship_get(*, contact: Contact) -> Relationship | None:
+    """The contact's relationship with its owner: no query when the page fetched it with the
+    contact (the relationship panel's `related`)."""
+    if Contact.relationship.is_cached(contact):  # type: ignore[attr-defined]
+        try:
+            relationship = contact.relationship  # type: ignore[attr-defined]
+        except Relationship.DoesNotExist:
+            return None
+        if Relationship.owner.is_cached(relationship):
+            return relationship
     return Relationship.objects.select_related("owner").filter(contact=contact).first()
 
 

@@ -94,9 +94,9 @@ def test_brief_query_count_is_constant(rosa_client, recruiter, django_assert_num
         connection_create(from_contact=contact, to_contact=ContactFactory(), kind="worked_with")
         ContactFactory(organization=acme)
 
-    # session, user, contact + organization, colleagues, facts, relationship, timeline, connections,
-    # market notes (the open candidacies' jobs, the notes)
-    with django_assert_num_queries(10):
+    # session, user, contact + organization + relationship + owner, colleagues, facts, timeline,
+    # connections, market notes (the open candidacies' jobs, the notes)
+    with django_assert_num_queries(9):
         response = rosa_client.get(f"/contacts/{contact.pk}/brief/")
 
     assert len(texts(response.content, "fact")) == count
