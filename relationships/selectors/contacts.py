@@ -127,9 +127,9 @@ def relationship_queryset() -> QuerySet[Relationship]:
 def relationship_get(*, contact: Contact) -> Relationship | None:
     """The contact's relationship with its owner: no query when the page fetched it with the
     contact (the relationship panel's `related`)."""
-    if Contact.relationship.is_cached(contact):  # type: ignore[attr-defined]
+    if Contact.relationship.is_cached(contact):
         try:
-            relationship = contact.relationship  # type: ignore[attr-defined]
+            relationship = contact.relationship
         except Relationship.DoesNotExist:
             return None
         if Relationship.owner.is_cached(relationship):
