@@ -8,7 +8,7 @@ Prepares open candidacies quiet for 8 days on the benchmark database (a job per 
 the planned messages to the outbox, starts `celery worker --concurrency N`, queues N relay tasks
 (each re-enqueues itself while work remains) and times until the outbox is empty, sampling the
 workers' memory. Cleans up after itself (relationship clocks restored), so the dataset stays the
-same for the next run. Prints one JSON object.
+same for the next run. Prints the figures measured so far as one JSON line after each part.
 """
 
 from __future__ import annotations
@@ -45,6 +45,12 @@ ESP_RUNS = {
 
 def say(message: str) -> None:
     print(f"[followthrough] {message}", file=sys.stderr, flush=True)
+
+
+def emit(figures: dict) -> None:
+    """Every figure measured so far, as one JSON line on stdout, flushed: bench.run keeps the
+    last line it read, so a section stopped at its time bound still reports what it measured."""
+    print(json.dumps(figures), flush=True)
 
 
 def _sql(cursor, statement: str, params=None) -> int:
@@ -377,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["first_planned_followups"] = backlog.cadence_followups + backlog.chase_followups
         hold_backlog(started)
         say(f"first planning run: {figures['first_plan_seconds']:.1f} s")
+        emit(figures)
         job_ids = prepare(args.count, started)
         clock = time.perf_counter()
         result = plan_all(now=started)
@@ -392,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"planned {result.status_updates:,} in {figures['plan_seconds']:.1f} s")
         # Those the relay may send (a contact without an address or opted out is not).
         figures["sendable"] = sendable(job_ids)
+        emit(figures)
         for workers in (1, 2):
             outbox_reset(job_ids, timezone.now(), started)
             seconds, peak, sent = relay_run(job_ids, workers, args.timeout)
@@ -400,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             figures[f"sent_{workers}"] = sent
             figures[f"peak_mib_{workers}"] = peak
             say(f"test backend, {workers} worker(s): {sent:,} in {seconds:.1f} s")
+            emit(figures)
         for name, behaviour in ESP_RUNS.items():
             esp = EspProcess(latency=args.esp_latency, **behaviour)
             try:
@@ -417,9 +426,10 @@ def main(argv: list[str] | None = None) -> int:
             figures[f"esp_{name}_accepted"] = sum(accepted.values())
             figures[f"esp_{name}_twice"] = sum(1 for n in accepted.values() if n > 1)
             say(f"fake ESP ({name}): {sent:,} in {seconds:.1f} s, {len(accepted):,} keys")
+            emit(figures)
     finally:
         cleanup(job_ids, started)
-    print(json.dumps(figures))
+    emit(figures)
     return 0
 
 

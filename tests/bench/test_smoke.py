@@ -79,6 +79,8 @@ def test_bench_smoke_reports_every_figure(tmp_path):
         "planned and sent via the fake ESP at 80 ms, 100 (2 workers)",
         "fake ESP with 2% 429 and 1% 5xx: accepted exactly once",
         "worker peak memory (2 processes)",
+        "inbound replies recorded per second (1 web worker)",
+        "dashboard overview with the replies owed, computed this week",
     ]
     missing = [name for name in expected if name not in figures]
     assert missing == []
@@ -86,6 +88,12 @@ def test_bench_smoke_reports_every_figure(tmp_path):
     assert unmeasured == []
     assert figures["fake ESP with 2% 429 and 1% 5xx: accepted exactly once"]["ok"] is True
     assert figures["planners, a second run started together"]["ok"] is True
+    # Every reply posted was threaded by its token, landed on a timeline and is owed an answer.
+    replies = figures["inbound replies recorded per second (1 web worker)"]
+    assert (replies["ok"], replies["note"].split(" in ")[0]) == (None, "50")
+    assert replies["note"].endswith("50 threaded by token, 50 on a timeline, 50 owed an answer"), (
+        replies["note"]
+    )
     assert report["dataset"]["contacts"] == 1000
     assert set(report["machine"]) == {"cores", "memory_gib", "python", "platform"}
     assert "contact list p95" in result.stdout
