@@ -17,6 +17,7 @@ SECTION_BY_VIEW = {
     "dev-mailbox": "admin",
     "dev-mailbox-reply": "admin",
     "followups:one-off-email": "contacts",
+    "market:contact-notes": "contacts",
     "contact-history": "contacts",
     "job-history": "jobs",
     "account-tokens": "account",

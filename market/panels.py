@@ -17,7 +17,13 @@ from market.models import MarketNote
 
 
 def contact_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    """The brief is read on paper: its notes are on it."""
     return {"suggestions": selectors.contact_suggestions(user=request.user, contact=contact)}
+
+
+def contact_page_panel_context(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    """No query: the panel loads its notes with htmx (market.views.contact_notes_page)."""
+    return {"contact": contact}
 
 
 def job_panel_context(request: HttpRequest, job: Job) -> dict[str, Any]:
@@ -43,7 +49,12 @@ def panels_register() -> None:
         Panel("market", "market/partials/search_section.html", search_panel_context, order=50)
     )
     CONTACT_PAGE.register(
-        Panel("market", "market/partials/suggestions_panel.html", contact_panel_context, order=60)
+        Panel(
+            "market",
+            "market/partials/suggestions_panel.html",
+            contact_page_panel_context,
+            order=60,
+        )
     )
     CONTACT_BRIEF.register(
         Panel("market", "market/partials/brief_panel.html", contact_panel_context, order=60)

@@ -1,5 +1,6 @@
 """Market notes' pages: the list (filters, keyset paging), new and edit, the note with its salary
-table, and the one-click review (confirm, retire)."""
+table, the one-click review (confirm, retire), and the notes for a contact (the contact page's
+panel loads them with htmx after the page; without JavaScript its link opens them as a page)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts.views.pages import contact_or_404
 from core.paging import keyset_page
 from market import selectors, services
 from market.forms import NoteFilterForm, NoteForm
@@ -107,8 +109,22 @@ def note_retire_page(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("market:note-detail", pk=note.pk)
 
 
+@require_GET
+def contact_notes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fresh notes most relevant to a contact, and why each matched."""
+    contact = contact_or_404(pk)
+    context = {
+        "contact": contact,
+        "suggestions": selectors.contact_suggestions(user=request.user, contact=contact),
+    }
+    if request.htmx:
+        return render(request, "market/partials/suggestion_list.html", context)
+    return render(request, "market/contact_notes.html", context)
+
+
 urlpatterns = [
     path("", note_list_page, name="note-list"),
+    path("contacts/<int:pk>/", contact_notes_page, name="contact-notes"),
     path("new", note_create_page, name="note-new"),
     path("<int:pk>/", note_detail_page, name="note-detail"),
     path("<int:pk>/edit", note_edit_page, name="note-edit"),

@@ -42,8 +42,12 @@ def test_a_note_travels_into_the_brief_and_the_next_status_update(
     form.get_by_role("button", name="Save the note").click()
     expect(page.get_by_role("heading", name="Berlin data teams are hiring again")).to_be_visible()
 
-    # The candidate's brief: the new note first, with why it matched.
+    # Her contact page loads its market notes after the page: the new note is there.
     page.goto(f"{live_server.url}/contacts/{ana.pk}/")
+    expect(page.get_by_test_id("market-panel").get_by_test_id("market-note").first).to_contain_text(
+        "Berlin data teams are hiring again"
+    )
+    # The candidate's brief: the new note first, with why it matched.
     page.get_by_role("link", name="Brief").click()
     panel = page.get_by_test_id("market-panel")
     notes = panel.get_by_test_id("market-note")

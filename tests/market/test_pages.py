@@ -1,10 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from market.markdown import markdown_render
 from market.models import MarketNote
 from market.services import note_create
+from tests.factories import ContactFactory
 
 AS_OF = dt.date(2026, 11, 20)
 
@@ -152,3 +154,37 @@ def test_the_search_box_finds_notes_the_user_may_see(rosa_client, recruiter, oth
 
     assert page.count('data-testid="search-market-note"') == 1
     assert "Python demand in Berlin" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_contacts_notes_load_after_the_contact_page_in_constant_queries(
+    rosa_client, recruiter, count, django_assert_num_queries
+):
+    contact = ContactFactory(first_name="Ana", tags=["python"])
+    for index in range(count):
+        make(recruiter, title=f"Python note {index}")
+    note_create(author=recruiter, title="Nursing pay", true_as_of=AS_OF, tags=["nursing"])
+
+    page = rosa_client.get(f"/contacts/{contact.pk}/").content.decode()
+    # session, user, the contact + organization, their open candidacies' jobs (terms), the notes
+    with django_assert_num_queries(5):
+        panel = rosa_client.get(f"/market/contacts/{contact.pk}/", HTTP_HX_REQUEST="true")
+    plain = rosa_client.get(f"/market/contacts/{contact.pk}/").content.decode()
+
+    # The contact page asks for the notes with htmx and links to them without JavaScript.
+    assert f'hx-get="/market/contacts/{contact.pk}/"' in page
+    assert "Show the market notes for Ana" in page
+    assert "Python note" not in page
+    html = panel.content.decode()
+    assert html.startswith('<ul class="list-group mb-2" data-testid="market-notes">')
+    assert html.count('data-testid="market-note"') == count
+    assert "Nursing pay" not in html
+    assert html.count("matches python") == count
+    assert "Market notes for" in plain
+    assert plain.count('data-testid="market-note"') == count
+
+
+def test_a_contacts_notes_need_a_login_and_a_contact(rosa_client):
+    response = Client().get("/market/contacts/1/")
+    assert (response.status_code, response["Location"]) == (302, "/login/?next=/market/contacts/1/")
+    assert rosa_client.get("/market/contacts/999999/").status_code == 404
