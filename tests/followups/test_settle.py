@@ -129,7 +129,9 @@ def test_a_relay_batch_completes_keep_in_touch_follow_ups_in_one_statement(
         result = relay_batch(now=timezone.now())
 
     assert result.sent == 3
-    assert len([sql for sql in run if "UPDATE followups_followup" in sql]) == 1
+    # One statement completes the keep-in-touch follow-ups; the other meets replies owed.
+    updates = [sql for sql in run if "UPDATE followups_followup" in sql]
+    assert sorted("'reply_owed'" in sql for sql in updates) == [False, True]
     assert (
         sorted(FollowUp.objects.values_list("outcome", flat=True))
         == ["Touched: message sent on 16 Mar 2026"] * 3
