@@ -281,7 +281,8 @@ def test_bulk_log_writes_every_row_and_moves_each_clock_by_the_touch_rule(
         'INSERT INTO "relationships_interaction"',
         f"INSERT INTO {Relationship._meta.db_table} AS r",
         "UPDATE followups_followup AS f\nSET completed_at = "
-        "'2026-11-20 10:00:00+00:00'::timestamptz, outcome = 'Answered.', updated_at = '2026-11-20 10:00:00+00:00'::timestamptz\n"
+        "'2026-11-20 10:00:00+00:00'::timestamptz, outcome = 'Answered.', updated_at = "
+        "'2026-11-20 10:00:00+00:00'::timestamptz\n"
         "FROM unnest",
         "WITH touched AS",
     ]
