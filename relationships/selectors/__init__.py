@@ -5,6 +5,7 @@ connections), handoffs, merge."""
 from core.cursors import InvalidCursor
 from relationships.selectors.contacts import (
     CONTACT_PAGE_SIZE,
+    CONTACT_ROW_COLUMNS,
     TIMELINE_LIMIT,
     ContactFilters,
     ContactPage,
@@ -44,6 +45,7 @@ from relationships.selectors.merge import (
 
 __all__ = [
     "CONTACT_PAGE_SIZE",
+    "CONTACT_ROW_COLUMNS",
     "HANDOFF_MOVED_LIMIT",
     "HANDOFF_OPTION_LIMIT",
     "MERGE_SEARCH_LIMIT",

@@ -59,7 +59,9 @@ def contact_list_page(request: HttpRequest) -> HttpResponse:
     paged = keyset_page(
         request,
         list_url=list_url,
-        fetch=lambda after: selectors.contact_list(filters=filters, after=after, limit=PAGE_SIZE),
+        fetch=lambda after: selectors.contact_list(
+            filters=filters, after=after, limit=PAGE_SIZE, columns=selectors.CONTACT_ROW_COLUMNS
+        ),
     )
     links = _RowLinks()
     context = {
