@@ -142,7 +142,11 @@ def _match(
     for address in _addresses(message):
         message_id = reply_token_message_id(address)
         if message_id is not None:
-            sent = Message.objects.select_related("contact").filter(pk=message_id).first()
+            sent = (
+                Message.objects.select_related("contact", "candidacy__job__owner")
+                .filter(pk=message_id)
+                .first()
+            )
             if sent is not None:
                 return sent.contact, sent, InboundReply.MatchedBy.TOKEN
     ids = _message_ids(message.get("In-Reply-To") or "") + _message_ids(
@@ -150,7 +154,7 @@ def _match(
     )
     if ids:
         sent = (
-            Message.objects.select_related("contact")
+            Message.objects.select_related("contact", "candidacy__job__owner")
             .filter(esp_message_id__in=ids)
             .exclude(esp_message_id="")
             .order_by("-sent_at", "-id")
@@ -217,8 +221,9 @@ def inbound_record(
             )
     except IntegrityError:
         return None
-    reply.attachments = _attachments_keep(reply, message)
-    reply.save(update_fields=["attachments"])
+    if message.attachments:
+        reply.attachments = _attachments_keep(reply, message)
+        reply.save(update_fields=["attachments"])
     if contact is not None:
         _land(reply, contact=contact, now=now)
     return reply
@@ -263,7 +268,9 @@ def _land(reply: InboundReply, *, contact: Contact, now: datetime) -> None:
             due_at=business_hours_after(reply.received_at, policy.reply_target_hours),
             idempotency_key=f"reply_owed:{reply.pk}",
         )
-        followup.full_clean()
+        # The fields' own rules; the foreign keys are the instances above, checked by the
+        # database without a query each, and the key is new with the reply.
+        followup.clean_fields(exclude=["owner", "contact", "job", "candidacy", "message"])
         followup.save()
         reply.followup = followup
     reply.save(update_fields=["contact", "interaction", "followup"])

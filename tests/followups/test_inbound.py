@@ -433,3 +433,23 @@ def test_handoff_moves_the_reply_owed_with_its_remaining_time(
     owed = FollowUp.objects.get(reason="reply_owed")
     assert (owed.owner_id, owed.due_at) == (other_recruiter.pk, due)
     assert Relationship.objects.get(contact=sent.contact).owner_id == other_recruiter.pk
+
+
+def test_a_threaded_reply_is_recorded_in_a_fixed_number_of_queries(
+    client, sent, recruiter, django_assert_num_queries
+):
+    # The candidacy's owner owes the answer: the message comes with its candidacy, job and owner
+    # (29 queries before). Eight statements: the message by its token, the reply, the timeline
+    # row, the relationship's clock, the candidacy's touch, the policy, the reply owed, the
+    # reply's links (no attachment: no write for them); and eight savepoints and releases.
+    with django_assert_num_queries(16):
+        response = _post_postmark(client, _postmark(to=reply_address(sent.pk)))
+
+    assert response.status_code == 200
+    owed = FollowUp.objects.get(reason="reply_owed")
+    assert (owed.owner_id, owed.contact_id, owed.candidacy_id, owed.message_id) == (
+        recruiter.pk,
+        sent.contact_id,
+        sent.candidacy_id,
+        sent.pk,
+    )
