@@ -146,6 +146,12 @@ def cleanup(job_ids: list[int], started: dt.datetime) -> None:
         )
         _sql(cursor, "DELETE FROM jobs_candidacy WHERE job_id = ANY(%(jobs)s)", params)
         _sql(cursor, "DELETE FROM jobs_job WHERE id = ANY(%(jobs)s)", params)
+        # (A run killed before `prepare` made no copy of the clocks: nothing to restore.)
+        _sql(
+            cursor,
+            "CREATE TABLE IF NOT EXISTS bench_relationship_clock (id bigint, last_touch_at "
+            "timestamptz, next_touch_due timestamptz)",
+        )
         _sql(
             cursor,
             """
@@ -155,6 +161,47 @@ def cleanup(job_ids: list[int], started: dt.datetime) -> None:
             """,
         )
         _sql(cursor, "DROP TABLE IF EXISTS bench_relationship_clock")
+
+
+def run_mark(started: dt.datetime) -> None:
+    """Remember when this run started, for `leftovers_cleanup` after a run killed mid-way."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _sql(cursor, "CREATE TABLE IF NOT EXISTS bench_followthrough_run (started timestamptz)")
+        _sql(cursor, "DELETE FROM bench_followthrough_run")
+        _sql(
+            cursor, "INSERT INTO bench_followthrough_run VALUES (%(started)s)", {"started": started}
+        )
+
+
+def leftovers_cleanup() -> int:
+    """What a run killed before its own cleanup left (bench.run kills the section's process
+    group at its time bound): its jobs, candidacies, messages and timeline rows, and the
+    relationships' clocks as they were. Returns the number of jobs removed."""
+    from django.db import connection
+
+    from jobs.models import Job
+
+    with connection.cursor() as cursor:
+        _sql(cursor, "CREATE TABLE IF NOT EXISTS bench_followthrough_run (started timestamptz)")
+        cursor.execute("SELECT started FROM bench_followthrough_run")
+        row = cursor.fetchone()
+    if row is None:
+        return 0
+    job_ids = list(
+        Job.objects.filter(title__startswith="Bench follow-through ").values_list("id", flat=True)
+    )
+    cleanup(job_ids, row[0])
+    run_unmark()
+    return len(job_ids)
+
+
+def run_unmark() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _sql(cursor, "DELETE FROM bench_followthrough_run")
 
 
 def hold_backlog(started: dt.datetime) -> int:
@@ -369,7 +416,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from followups.planners import plan_all
 
+    left = leftovers_cleanup()
+    if left:
+        say(f"removed {left} jobs an earlier, interrupted run left")
     started = timezone.now()
+    run_mark(started)
     figures: dict[str, float | int] = {"count": args.count}
     job_ids: list[int] = []
     try:
@@ -429,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             emit(figures)
     finally:
         cleanup(job_ids, started)
+        run_unmark()
     emit(figures)
     return 0
 
