@@ -65,7 +65,9 @@ def prepare(count: int, now: dt.datetime) -> list[int]:
     from accounts.models import User
     from contacts.models import Organization
     from jobs.models import Job
+    from relationships.models import Relationship
 
+    relationships = Relationship._meta.db_table
     owner = User.objects.get(username=USERNAME)
     organization = Organization.objects.order_by("id").first()
     jobs = Job.objects.bulk_create(
@@ -82,9 +84,9 @@ def prepare(count: int, now: dt.datetime) -> list[int]:
     with transaction.atomic(), connection.cursor() as cursor:
         _sql(
             cursor,
-            """
+            f"""
             CREATE TABLE IF NOT EXISTS bench_relationship_clock AS
-            SELECT id, last_touch_at, next_touch_due FROM relationships_relationship LIMIT 0
+            SELECT id, last_touch_at, next_touch_due FROM {relationships} LIMIT 0
             """,
         )
         # A job per 1,000 candidacies; the n-th takes the n-th contact (wrapping around on a
@@ -107,10 +109,10 @@ def prepare(count: int, now: dt.datetime) -> list[int]:
         )
         _sql(
             cursor,
-            """
+            f"""
             INSERT INTO bench_relationship_clock
             SELECT DISTINCT r.id, r.last_touch_at, r.next_touch_due
-            FROM relationships_relationship r
+            FROM {relationships} r
             JOIN jobs_candidacy c ON c.contact_id = r.contact_id
             WHERE c.job_id = ANY(%(jobs)s)
             """,
@@ -121,6 +123,10 @@ def prepare(count: int, now: dt.datetime) -> list[int]:
 
 def cleanup(job_ids: list[int], started: dt.datetime) -> None:
     from django.db import connection, transaction
+
+    from relationships.models import Relationship
+
+    relationships = Relationship._meta.db_table
 
     with transaction.atomic(), connection.cursor() as cursor:
         params = {"jobs": job_ids, "started": started}
@@ -154,8 +160,8 @@ def cleanup(job_ids: list[int], started: dt.datetime) -> None:
         )
         _sql(
             cursor,
-            """
-            UPDATE relationships_relationship r
+            f"""
+            UPDATE {relationships} r
             SET last_touch_at = b.last_touch_at, next_touch_due = b.next_touch_due
             FROM bench_relationship_clock b WHERE b.id = r.id
             """,

@@ -61,6 +61,18 @@ if PRODUCTION and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Rapport's domain apps, in layer order: an app imports only the apps before it (the demo loads
+# them in this order too). Below them `core` belongs to no domain and imports no app; above them
+# `crm` is the project and may import every app.
+RAPPORT_LAYERS = [
+    "accounts",
+    "contacts",
+    "relationships",
+    "jobs",
+    "market",
+    "followups",
+    "dashboards",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -78,26 +90,9 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "axes",
-    # Rapport, in layer order: an app imports only the apps before it. `core` belongs to no
-    # domain and imports no app; `crm` is the project and may import every app.
     "core",
-    "accounts",
-    "contacts",
-    "relationships",
-    "jobs",
-    "market",
-    "followups",
-    "dashboards",
+    *RAPPORT_LAYERS,
     "crm",
-]
-RAPPORT_LAYERS = [
-    "accounts",
-    "contacts",
-    "relationships",
-    "jobs",
-    "market",
-    "followups",
-    "dashboards",
 ]
 
 MIDDLEWARE = [

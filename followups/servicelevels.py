@@ -186,6 +186,30 @@ def _owner_filter(column: str, owner_ids: Sequence[int] | None) -> str:
     return "" if owner_ids is None else f" AND {column} = ANY(%(sl_owners)s)"
 
 
+def _open_or_due(window: TimerWindow, timers: str) -> None:
+    """Timers that are only read open (as they stand) or settled by their due time."""
+    if window.mode not in ("open", "due"):
+        raise ValueError(f"{timers} timers are read open or by due time, not {window.mode}")
+
+
+def _settled(kind: str, subject: str, columns: dict[str, str], source: str) -> str:
+    """The timers that touches met, one a row of `source`: it selects the timer's columns
+    (`columns`, aliased by their names), its `target`, the touch's time `at` and the time `prev`
+    that started the timer (the previous touch, or the start of what is followed)."""
+    inner = ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    return (
+        _select(
+            kind,
+            f"x.{subject}",
+            **{name: f"x.{name}" for name in columns},
+            started="x.prev",
+            target="x.target",
+            met="x.at",
+        )
+        + f" FROM (SELECT {inner}, {source}) x"
+    )
+
+
 def _lower(window: TimerWindow, target: str, started: str) -> str:
     """A condition on `started` that keeps every timer the window can hold (a pruning of rows
     for speed; the window's exact condition is applied once, on the union). A day of slack
@@ -226,34 +250,22 @@ def _status_updates(window: TimerWindow, owners: Sequence[int] | None) -> list[s
         _select("status_update", "c.id", **columns, started=started, target=target, met="NULL")
         + f" {_CANDIDACY_FROM} WHERE c.decided_at IS NULL{owner}{_lower(window, target, started)}"
     )
+    _open_or_due(window, "status-update")
     if window.mode == "open":
         return [current]
-    if window.mode != "due":
-        raise ValueError(f"status-update timers are read open or by due time, not {window.mode}")
     # Settled timers: each touch meets the timer its previous touch (or the creation) started.
     # Touches earlier than the window's reach are left out: the first touch kept then counts
     # from the creation, which is earlier still, so its timer falls outside the window too.
-    met_columns = {name: f"x.{name}" for name in columns}
-    history = (
-        _select(
-            "status_update",
-            "x.candidacy",
-            **met_columns,
-            started="x.prev",
-            target="x.target",
-            met="x.at",
-        )
-        + f""" FROM (
-            SELECT j.owner_id AS owner, c.contact_id AS contact, c.job_id AS job,
-                c.id AS candidacy, NULL::bigint AS relationship,
-                j.organization_id AS organization, c.stage, {target} AS target, tt.at,
-                COALESCE(lag(tt.at) OVER (PARTITION BY c.id ORDER BY tt.at), c.created_at)
-                    AS prev
-            {_CANDIDACY_FROM}
-            JOIN ({_CANDIDATE_TOUCHES}) tt ON tt.candidacy_id = c.id
-            WHERE tt.at <= COALESCE(c.decided_at, 'infinity'::timestamptz)
-              AND tt.at >= %(sl_start)s - {target} - interval '1 day'{owner}
-        ) x"""
+    history = _settled(
+        "status_update",
+        "candidacy",
+        columns,
+        f"""{target} AS target, tt.at,
+            COALESCE(lag(tt.at) OVER (PARTITION BY c.id ORDER BY tt.at), c.created_at) AS prev
+        {_CANDIDACY_FROM}
+        JOIN ({_CANDIDATE_TOUCHES}) tt ON tt.candidacy_id = c.id
+        WHERE tt.at <= COALESCE(c.decided_at, 'infinity'::timestamptz)
+          AND tt.at >= %(sl_start)s - {target} - interval '1 day'{owner}""",
     )
     # A candidacy decided after its timer was due, without a touch in between: breached.
     ended = (
@@ -355,30 +367,19 @@ def _digests(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
         ) ld ON true
         WHERE j.status = 'open' AND j.opened_at IS NOT NULL{owner}"""
     )
+    _open_or_due(window, "digest")
     if window.mode == "open":
         return [current]
-    if window.mode != "due":
-        raise ValueError(f"digest timers are read open or by due time, not {window.mode}")
-    met_columns = {name: f"x.{name}" for name in columns}
-    history = (
-        _select(
-            "client_digest",
-            "x.job",
-            **met_columns,
-            started="x.prev",
-            target="x.target",
-            met="x.at",
-        )
-        + f""" FROM (
-            SELECT j.owner_id AS owner, j.hiring_manager_id AS contact, j.id AS job,
-                NULL::bigint AS candidacy, NULL::bigint AS relationship,
-                j.organization_id AS organization, NULL AS stage, {target} AS target, d.at,
-                COALESCE(lag(d.at) OVER (PARTITION BY j.id ORDER BY d.at), j.opened_at) AS prev
-            {_JOB_FROM}
-            JOIN ({_DIGESTS_SENT}) d ON d.job_id = j.id
-            WHERE j.opened_at IS NOT NULL
-              AND d.at >= %(sl_start)s - {target} - interval '1 day'{owner}
-        ) x"""
+    history = _settled(
+        "client_digest",
+        "job",
+        columns,
+        f"""{target} AS target, d.at,
+            COALESCE(lag(d.at) OVER (PARTITION BY j.id ORDER BY d.at), j.opened_at) AS prev
+        {_JOB_FROM}
+        JOIN ({_DIGESTS_SENT}) d ON d.job_id = j.id
+        WHERE j.opened_at IS NOT NULL
+          AND d.at >= %(sl_start)s - {target} - interval '1 day'{owner}""",
     )
     ended = (
         _select("client_digest", "j.id", **columns, started="ld.at", target=target, met="NULL")
@@ -422,10 +423,9 @@ def _relationship_touches(window: TimerWindow, owners: Sequence[int] | None) -> 
         )  # fmt: skip
         + f" {source} WHERE true{owner}{_lower(window, target, started)}"
     )
+    _open_or_due(window, "touch")
     if window.mode == "open":
         return [current]
-    if window.mode != "due":
-        raise ValueError(f"touch timers are read open or by due time, not {window.mode}")
     # Settled timers: each start (the relationship's creation, or a touch) whose due time falls
     # in the window, met by the next touch. Only the starts in a window as long as the period
     # are read, each with one index probe for its next touch.

@@ -2,6 +2,8 @@
 table, the one-click review (confirm, retire), and the notes for a contact (the contact page's
 panel loads them with htmx after the page; without JavaScript its link opens them as a page)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -60,16 +62,9 @@ def note_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_create_page(request: HttpRequest) -> HttpResponse:
     form = NoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = services.note_create(author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"“{note.title}” saved.")
-            return redirect("market:note-detail", pk=note.pk)
-    status = 400 if form.errors else 200
-    return render(request, "market/note_form.html", {"form": form}, status=status)
+    return _note_form_page(
+        request, form, lambda: services.note_create(author=request.user, **form.cleaned_data)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,14 +73,30 @@ def note_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change_note(request.user, note):
         raise PermissionDenied
     form = NoteForm(request.POST or None, initial=NoteForm.initial_from(note))
+    return _note_form_page(
+        request,
+        form,
+        lambda: services.note_update(note=note, user=request.user, **form.cleaned_data),
+        note=note,
+    )
+
+
+def _note_form_page(
+    request: HttpRequest,
+    form: NoteForm,
+    save: Callable[[], MarketNote],
+    note: MarketNote | None = None,
+) -> HttpResponse:
+    """The new-note and edit pages: a valid form is saved by `save` (the service decides; its
+    errors go next to the fields), then the note's page."""
     if request.method == "POST" and form.is_valid():
         try:
-            note = services.note_update(note=note, user=request.user, **form.cleaned_data)
+            saved = save()
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"“{note.title}” saved.")
-            return redirect("market:note-detail", pk=note.pk)
+            messages.success(request, f"“{saved.title}” saved.")
+            return redirect("market:note-detail", pk=saved.pk)
     status = 400 if form.errors else 200
     return render(request, "market/note_form.html", {"form": form, "note": note}, status=status)
 

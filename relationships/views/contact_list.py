@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.models import Contact, Organization
 from contacts.selectors import organization_get
-from contacts.services import organization_get_or_create
+from contacts.services import CONTACT_DETAILS, organization_get_or_create
 from core.exports import csv_response
 from core.links import pk_link
 from core.paging import keyset_page
@@ -28,23 +28,7 @@ PAGE_SIZE = selectors.CONTACT_PAGE_SIZE
 EXPORT_CHUNK_SIZE = 2000
 ROLE_LABELS = dict(Contact.Role.choices)
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-EXPORT_COLUMNS = [
-    "first_name",
-    "last_name",
-    "emails",
-    "phones",
-    "linkedin_url",
-    "title",
-    "organization",
-    "roles",
-    "tags",
-    "source",
-    "location",
-    "owner",
-    "tier",
-    "last_touch_at",
-    "next_touch_due",
-]
+EXPORT_COLUMNS = [*CONTACT_DETAILS, "owner", "tier", "last_touch_at", "next_touch_due"]
 
 
 # --- the list ------------------------------------------------------------------------------------
