@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from followups import ratelimit
@@ -39,12 +39,12 @@ from followups.models import (
     Message,
     MessageKind,
     Policy,
-    Suppression,
 )
 from followups.ratings import ratings_open_for
 from followups.rendering import Rendered
 from followups.replies import reply_address
 from followups.services import call_instead_plan
+from followups.suppression import suppressed_among
 from jobs import services as job_services
 from relationships import services as relationship_services
 from relationships.models import Interaction
@@ -253,9 +253,7 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
         .order_by("send_after", "id")
     )
     recipients = {m.recipient.lower() for m in messages if m.recipient}
-    suppressed = set(
-        Suppression.objects.filter(email__in=recipients).values_list("email", flat=True)
-    )
+    suppressed = suppressed_among(recipients)
     policy = Policy.current()
     # The closure notices' ratings are opened as they leave (never for a preview).
     ratings = ratings_open_for(messages, now=now)
@@ -290,7 +288,18 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
                 else:
                     sendable.append((message, rendered))
             sender.send_all(sendable, outcomes, policy, send_by=send_by)
-            _record(outcomes, claim=claim, now=now, result=result)
+            try:
+                _record(outcomes, claim=claim, now=now, result=result)
+            except DatabaseError:
+                # The at-least-once window, made visible: these left and will leave again.
+                if outcomes.sent:
+                    logger.error(
+                        "relay: the database failed recording %s messages the ESP accepted; "
+                        "they are sent again after their lease: %s",
+                        len(outcomes.sent),
+                        sorted(m.pk for m, _, _ in outcomes.sent),
+                    )
+                raise
     finally:
         sender.close()
     return result

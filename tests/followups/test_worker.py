@@ -193,3 +193,78 @@ def test_worker_killed_mid_batch_loses_nothing_and_resends_nothing_recorded_as_s
     assert all(sends[key] == 1 for key in recorded_sent)
     # The two that left but were not recorded when it died are the only ones sent twice.
     assert sorted(sends.values()) == [1] * 28 + [2] * 2
+
+
+def test_database_connections_ended_mid_batch_leave_each_message_sent_once_or_in_the_outbox(
+    recruiter, tmp_path
+):
+    """PostgreSQL ends the worker's connections while it holds a batch (as a failover or a
+    restart would): the worker stays the same process and works on; what the database recorded
+    as sent is never sent again, and the rest is back in the outbox after its lease."""
+    from django.db import connection
+
+    with time_machine.travel(T0, tick=False):
+        job = JobFactory(owner=recruiter)
+        for _ in range(30):
+            CandidacyFactory(job=job)
+    at = T0 + timedelta(days=7, hours=5)
+    plan_all(now=T0 + timedelta(days=7, minutes=1))
+    keys = set(Message.objects.values_list("idempotency_key", flat=True))
+    gate = tmp_path / "gate"
+    os.mkfifo(gate)
+    held = worker_start(
+        tmp_path,
+        name="followups-pg",
+        pool="solo",
+        RELAY_HOLD_AT="12",
+        RELAY_GATE=str(gate),
+        FOLLOWUPS_RELAY_RECORD_EVERY="5",
+        FOLLOWUPS_RELAY_CONCURRENCY="1",
+    )
+    try:
+        held.send(tasks.relay, at=at.isoformat())
+        wait_until(
+            lambda: (
+                len(held.sent_keys()) == 12 and Message.objects.filter(status="sent").count() == 10
+            ),
+            timeout=60,
+            what="the relay to hold in the middle of its batch",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            (ended,) = cursor.fetchone()
+        assert ended >= 1
+        with gate.open("w") as release:
+            release.write("go")
+        # The batch's next write fails; the worker takes its next task on a new connection.
+        held.drain()
+        assert held.process.poll() is None
+        sent_before_sweep = set(
+            Message.objects.filter(status="sent").values_list("idempotency_key", flat=True)
+        )
+        assert len(sent_before_sweep) == 10
+        assert Message.objects.filter(status="sending").count() == 20
+        # The same worker sweeps the stranded claims back after their lease and sends them.
+        later = at + lease() + timedelta(seconds=1)
+        held.send(tasks.sweep, at=later.isoformat())
+        held.send(tasks.relay, at=later.isoformat())
+        held.drain()
+    finally:
+        held.stop()
+
+    assert Message.objects.filter(status="sent").count() == 30
+    sends = Counter(held.sent_keys())
+    assert set(sends) == keys
+    assert all(sends[key] == 1 for key in sent_before_sweep)
+    # Sent after the last record and before the failed one: sends 11 to 15, at most one interval.
+    twice = sorted(key for key, count in sends.items() if count == 2)
+    assert sorted(sends.values()) == [1] * 25 + [2] * 5
+    # ... and said so in the worker's log, by message id.
+    ids = sorted(Message.objects.filter(idempotency_key__in=twice).values_list("pk", flat=True))
+    assert (
+        "relay: the database failed recording 5 messages the ESP accepted; they are sent again "
+        f"after their lease: {ids}"
+    ) in held.log_path.read_text()
