@@ -86,8 +86,9 @@ class RelayResult:
 @dataclass
 class _Outcomes:
     sent: list[tuple[Message, Rendered, str]] = field(default_factory=list)
-    # (message, error, earliest retry the ESP asked for, e.g. a 429's Retry-After, or None)
-    retry: list[tuple[Message, str, timedelta | None]] = field(default_factory=list)
+    # (message, error, earliest retry the ESP asked for (e.g. a 429's Retry-After) or None,
+    # when the ESP answered: the time since the batch's start)
+    retry: list[tuple[Message, str, timedelta | None, timedelta]] = field(default_factory=list)
     # (message, error, whether a send was attempted)
     failed: list[tuple[Message, str, bool]] = field(default_factory=list)
     # (message, status, reason): cancelled, skipped or suppressed before sending.
@@ -287,7 +288,7 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
                     outcomes.not_sent.append((message, status, reason))
                 else:
                     sendable.append((message, rendered))
-            sender.send_all(sendable, outcomes, policy, send_by=send_by)
+            sender.send_all(sendable, outcomes, policy, send_by=send_by, started=started)
             try:
                 _record(outcomes, claim=claim, now=now, result=result)
             except DatabaseError:
@@ -328,22 +329,25 @@ class _Sender:
                 self._backends.append(backend)
         return backend
 
-    def send_all(self, sendable, outcomes: _Outcomes, policy: Policy, *, send_by: float) -> None:
+    def send_all(
+        self, sendable, outcomes: _Outcomes, policy: Policy, *, send_by: float, started: float
+    ) -> None:
         def send(item):
             message, rendered = item
             ratelimit.esp_turn_wait()
             if time.monotonic() > send_by:
                 # Stalled past the lease: the row may be someone else's now. Leave it.
-                return "expired", "", None
-            return _send_one(self._backend(), message, rendered, policy)
+                return "expired", "", None, None
+            kind, detail, wait = _send_one(self._backend(), message, rendered, policy)
+            return kind, detail, wait, timedelta(seconds=time.monotonic() - started)
 
         for message_rendered, outcome in zip(sendable, self._pool.map(send, sendable), strict=True):
             message, rendered = message_rendered
-            kind, detail, wait = outcome
+            kind, detail, wait, answered = outcome
             if kind == "sent":
                 outcomes.sent.append((message, rendered, detail))
             elif kind == "retry":
-                outcomes.retry.append((message, detail, wait))
+                outcomes.retry.append((message, detail, wait, answered))
             elif kind == "failed":
                 outcomes.failed.append((message, detail, True))
             else:
@@ -392,10 +396,11 @@ def _record(outcomes: _Outcomes, *, claim: Claim, now: datetime, result: RelayRe
     if outcomes.sent:
         _record_sent(outcomes.sent, claim=claim, now=now, result=result)
     held = Message.objects.filter(status=Message.Status.SENDING, claim_token=claim.token)
-    for message, error, wait in outcomes.retry:
+    for message, error, wait, answered in outcomes.retry:
+        # The wait counts from the ESP's answer, on the batch's clock (`now` is its start).
         held.filter(pk=message.pk).update(
             status=Message.Status.SCHEDULED,
-            send_after=now + max(backoff(message.attempts + 1), wait or timedelta(0)),
+            send_after=now + answered + max(backoff(message.attempts + 1), wait or timedelta(0)),
             attempts=F("attempts") + 1,
             last_error=error,
             claim_token=None,
