@@ -13,9 +13,14 @@ def can_change_job(user: User, job: Job) -> bool:
     return acts_for_owner_of(user, job)
 
 
-def can_undo_decision(user: User, decided_by_id: int | None) -> bool:
-    """Who made a decision may undo it (within the window), and managers and admins."""
-    return user.is_authenticated and (user.is_manager or decided_by_id == user.pk)
+def can_undo_decision(user: User, decided_by_id: int | None, job: Job) -> bool:
+    """Who made a decision may undo it (within the window), and a manager over the job's owner
+    (their team's) or an admin: not another team's manager."""
+    if not user.is_authenticated:
+        return False
+    if decided_by_id is not None and decided_by_id == user.pk:
+        return True
+    return user.is_manager and acts_for_owner_of(user, job)
 
 
 def jobs_changeable_by(user: User, jobs: QuerySet[Job]) -> QuerySet[Job]:

@@ -207,7 +207,7 @@ def candidacy_recently_decided_list(*, job: Job, since: datetime) -> list[Candid
     return list(
         Candidacy.objects.filter(job=job, decided_at__gte=since)
         .exclude(outcome__in=[Candidacy.Outcome.JOB_FILLED, Candidacy.Outcome.JOB_CANCELLED])
-        .select_related("contact")
+        .select_related("contact", "job__owner")
         .defer("contact__search_vector")
         .annotate(decided_by_id=decided_by_subquery())
         .order_by("-decided_at", "-id")
@@ -224,7 +224,7 @@ def candidacy_contact_list(
     """A contact's candidacies, open first then the latest decided, with job and client."""
     return list(
         Candidacy.objects.filter(contact=contact)
-        .select_related("job__organization")
+        .select_related("job__organization", "job__owner")
         .defer("job__organization__search_vector")
         .annotate(decided_by_id=decided_by_subquery())
         .order_by(Coalesce("decided_at", Value(timezone.now())).desc(), "-id")[:limit]

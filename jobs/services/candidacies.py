@@ -282,8 +282,8 @@ def candidacy_decision_undo(*, candidacy: Candidacy, user: User) -> Candidacy:
     changes = list(candidacy.stage_changes.order_by("-at", "-id")[:2])
     closing = next((change for change in changes if change.outcome), None)
     decided_by_id = closing.by_id if closing else None
-    if not can_undo_decision(user, decided_by_id):
-        raise PermissionDenied("Only who made the decision, or a manager, undoes it.")
+    if not can_undo_decision(user, decided_by_id, candidacy.job):
+        raise PermissionDenied("Only who made the decision, or their manager, undoes it.")
     deadline = decision_undo_deadline(candidacy)
     decision = f"closed, {candidacy.get_outcome_display().lower()}"
     if deadline is None:

@@ -28,8 +28,8 @@ def candidacy_or_404(pk: int) -> Candidacy:
 def undo_marks(
     request: HttpRequest, candidacies: Iterable[Candidacy], *, window: timedelta | None = None
 ) -> None:
-    """Mark each candidacy (annotated with `decided_by_id`) the user may undo the decision of now:
-    `can_undo`, and `undo_until`, the end of its undo window."""
+    """Mark each candidacy (annotated with `decided_by_id`, with its job's owner loaded) the user
+    may undo the decision of now: `can_undo`, and `undo_until`, the end of its undo window."""
     now = timezone.now()
     window = window if window is not None else services.undo_window()
     for candidacy in candidacies:
@@ -38,5 +38,7 @@ def undo_marks(
         candidacy.can_undo = (
             deadline is not None
             and now <= deadline
-            and can_undo_decision(request.user, getattr(candidacy, "decided_by_id", None))
+            and can_undo_decision(
+                request.user, getattr(candidacy, "decided_by_id", None), candidacy.job
+            )
         )
