@@ -59,39 +59,8 @@ def contacts_import(
         on_written=timeline_write,
         on_progress=on_progress,
         author=owner,
+        lawful_basis_source=f"import {file_name}",
     )
-
-
-def contact_import_start(
-    *, file_name: str, content: bytes, owner: User, on_duplicate: str
-) -> ContactImport:
-    """Keep an upload and preview it with the guessed mapping. ValidationError on "file"."""
-    contact_import = importing.contact_import_stage(
-        file_name=file_name, content=content, created_by=owner, on_duplicate=on_duplicate
-    )
-    return contact_import_preview(contact_import=contact_import)
-
-
-def contact_import_preview(
-    *,
-    contact_import: ContactImport,
-    mapping: Sequence[str] | None = None,
-    on_duplicate: str | None = None,
-) -> ContactImport:
-    """Dry-run the kept file (with a new mapping or policy, if given) and keep the report."""
-    if mapping is not None or on_duplicate is not None:
-        importing.contact_import_remap(
-            contact_import=contact_import, mapping=mapping, on_duplicate=on_duplicate
-        )
-    result = contacts_import(
-        content=contact_import.content,
-        owner=contact_import.created_by,
-        dry_run=True,
-        file_name=contact_import.file_name,
-        mapping=contact_import.mapping,
-        on_duplicate=contact_import.on_duplicate,
-    )
-    return importing.contact_import_record(contact_import=contact_import, result=result)
 
 
 @transaction.atomic
@@ -103,8 +72,8 @@ def contact_import_confirm(
     contact_import = ContactImport.objects.select_for_update().get(
         pk=contact_import_id, created_by=owner
     )
-    if contact_import.status == ContactImport.Status.IMPORTED:
-        return contact_import
+    if contact_import.status != ContactImport.Status.PREVIEWED:
+        return contact_import  # imported already, being read again, or unreadable
     result = contacts_import(
         content=contact_import.content,
         owner=owner,

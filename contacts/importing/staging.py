@@ -1,21 +1,28 @@
-"""Keeping an uploaded CSV between its preview and the confirmed import (ContactImport)."""
+"""Keeping an uploaded CSV between its preview and the confirmed import (ContactImport).
 
-from collections.abc import Sequence
+The upload only keeps the file: its reading and checking, the preview, is the worker's
+(contacts.importing.previewing, the task contacts.import_preview), however big the file.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.importing.previewing import contact_import_read_enqueue
 from contacts.importing.reading import (
+    HEADER_SCAN_CHARS,
     NO_ROWS_ERROR,
     ImportFileError,
     mapping_guess,
     table_read,
-    text_decode,
+    text_chunks,
 )
 from contacts.importing.writing import ImportResult
 from contacts.models import ContactImport
@@ -23,44 +30,112 @@ from contacts.models import ContactImport
 FILE_NAME_MAX = 255
 # An upload not imported is let go after this long (crm's beat runs contacts.import_files_expire).
 FILE_KEEP = timedelta(days=1)
-
-
-def rows_over_limit_error(limit: int) -> str:
-    return (
-        f"The file has more than {limit:,} contacts; the limit here is {limit:,}. Split it, or "
-        "ask an admin to run `manage.py import_contacts` with it."
-    )
+# The upload's first characters, where its header is looked for, are checked before it is kept;
+# the rest is written this many characters at a time.
+HEAD_CHARS = HEADER_SCAN_CHARS
+WRITE_CHARS = 1024 * 1024
 
 
 @transaction.atomic
 def contact_import_stage(
     *,
     file_name: str,
-    content: bytes,
+    chunks: Iterable[bytes],
     created_by: User,
     on_duplicate: str = ContactImport.OnDuplicate.SKIP,
 ) -> ContactImport:
-    """Keep an upload for its preview. ValidationError on "file" when it is unreadable, empty
-    or has no rows under its header: there is nothing to map or preview then."""
+    """Keep an upload, decoded and written a piece at a time, and queue its preview: the import
+    is `reading` until the worker has read it. ValidationError on "file" when it is over the
+    size limit, cannot be decoded, is empty or has no rows under its header (seen in its first
+    lines): there is nothing to map or preview then, and nothing is kept."""
+    pieces = text_chunks(chunks, max_bytes=settings.CONTACT_IMPORT_MAX_BYTES)
     try:
-        text = text_decode(content)
-        table = table_read(text)
-        if not table.has_rows():
-            raise ImportFileError(NO_ROWS_ERROR)
-        limit = settings.CONTACT_IMPORT_MAX_ROWS
-        if next(islice(table.rows(), limit, None), None) is not None:
-            raise ImportFileError(rows_over_limit_error(limit))
+        head, whole = _head_take(pieces)
+        headers = _headers_check(head, whole=whole)
+        contact_import = ContactImport(
+            file_name=file_name[:FILE_NAME_MAX],
+            content=head,
+            mapping=mapping_guess(headers),
+            on_duplicate=on_duplicate,
+            status=ContactImport.Status.READING,
+            created_by=created_by,
+        )
+        contact_import.full_clean()
+        contact_import.save()
+        _content_append(contact_import.pk, pieces)
     except ImportFileError as error:
         raise ValidationError({"file": error.message}) from error
-    contact_import = ContactImport(
-        file_name=file_name[:FILE_NAME_MAX],
-        content=text,
-        mapping=mapping_guess(table.headers),
-        on_duplicate=on_duplicate,
-        created_by=created_by,
+    contact_import_read_enqueue(contact_import.pk)
+    return contact_import
+
+
+def _head_take(pieces: Iterator[str]) -> tuple[str, bool]:
+    """The first HEAD_CHARS or so of the text, and whether that is all of it."""
+    head: list[str] = []
+    size = 0
+    for piece in pieces:
+        head.append(piece)
+        size += len(piece)
+        if size >= HEAD_CHARS:
+            return "".join(head), False
+    return "".join(head), True
+
+
+def _headers_check(head: str, *, whole: bool) -> list[str]:
+    """The header of a file from its first lines; ImportFileError when it has no rows under it.
+    A row cut off at the end of a head that is not the whole file is the worker's to judge."""
+    table = table_read(head)
+    try:
+        if not table.has_rows():
+            raise ImportFileError(NO_ROWS_ERROR)
+    except ImportFileError:
+        if whole:
+            raise
+    return table.headers
+
+
+def _content_append(contact_import_id: int, pieces: Iterator[str]) -> None:
+    """Write the rest of the file about WRITE_CHARS at a time: the request never holds all of it
+    (a 10 MB file is ten UPDATEs of a row no one else sees yet)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= WRITE_CHARS:
+            _content_write(contact_import_id, "".join(batch))
+            batch, size = [], 0
+    if size:
+        _content_write(contact_import_id, "".join(batch))
+
+
+def _content_write(contact_import_id: int, text: str) -> None:
+    ContactImport.objects.filter(pk=contact_import_id).update(
+        content=Concat(F("content"), Value(text))
     )
-    contact_import.full_clean()
-    contact_import.save()
+
+
+@transaction.atomic
+def contact_import_reread(
+    *, contact_import: ContactImport, mapping: Sequence[str], on_duplicate: str
+) -> ContactImport:
+    """Preview a previewed file again with another mapping or policy: `reading` again, out of
+    the worker. A second click while it reads, or on an import done, changes nothing."""
+    claimed = ContactImport.objects.filter(
+        pk=contact_import.pk, status=ContactImport.Status.PREVIEWED
+    ).update(
+        status=ContactImport.Status.READING,
+        rows_read=0,
+        # None (not known) when the last preview read no row: its mapping had no first name.
+        rows_total=contact_import.result.get("rows") or None,
+        updated_at=timezone.now(),
+    )
+    if claimed:
+        contact_import = contact_import_remap(
+            contact_import=contact_import, mapping=mapping, on_duplicate=on_duplicate
+        )
+        contact_import_read_enqueue(contact_import.pk)
+    contact_import.refresh_from_db()
     return contact_import
 
 

@@ -36,6 +36,7 @@ from contacts.importing.reading import (
     mapping_problems,
     row_merge,
     row_name_settle,
+    rows_over_limit_error,
     table_read,
     text_decode,
 )
@@ -45,6 +46,8 @@ from core.dates import day_label
 
 BATCH_SIZE = 2000
 PREVIEW_ROWS = 20
+# `on_rows_read` is told the count after every this many rows read.
+ROWS_READ_EVERY = 1000
 # The report lists this many issues and duplicates; the counts are always exact.
 LISTED_MAX = 1000
 
@@ -53,6 +56,8 @@ ContactsCreated = Callable[[list[int]], None]
 # (contact id, organization id) of each contact a batch created, or (created=False) updated.
 ContactsWritten = Callable[..., None]
 Progress = Callable[[str], None]
+# on_rows_read(rows read so far), and on_rows_read(rows, done=True) once every row is read.
+RowsRead = Callable[..., None]
 CONNECTED_FACT = "Connected on LinkedIn: "
 
 
@@ -76,6 +81,9 @@ class ImportResult:
     skipped_empty: int = 0  # rows with every cell blank
     organizations_new: int = 0
     file_errors: list[str] = field(default_factory=list)
+    # The file itself cannot be read (undecodable, empty, malformed, over the row limit): no
+    # mapping would make it importable, unlike a file error of the mapping.
+    unreadable: bool = False
     issues: list[RowIssue] = field(default_factory=list)
     warning_issues: list[RowIssue] = field(default_factory=list)
     duplicate_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -102,8 +110,11 @@ def contact_import(
     on_created: ContactsCreated | None = None,
     on_written: ContactsWritten | None = None,
     on_progress: Progress | None = None,
+    on_rows_read: RowsRead | None = None,
+    max_rows: int | None = None,
     batch_size: int = BATCH_SIZE,
     author: User | None = None,
+    lawful_basis_source: str = "import",
 ) -> ImportResult:
     """Import the contacts of a CSV file (bytes as uploaded, or text already decoded).
 
@@ -113,15 +124,20 @@ def contact_import(
     the ids of each batch's new contacts inside the transaction (the relationships layer gives
     them an owner there); `on_written(pairs, created=...)` the (id, organization id) of each
     batch's new and updated contacts (their timeline); `on_progress` is told, in a sentence, how
-    far the check and the write have come. `author` is the author of the facts it writes.
+    far the check and the write have come, `on_rows_read` how many rows the reading has come to.
+    More than `max_rows` data rows is a file error, found by reading one row past it.
+    `author` is the author of the facts it writes. New contacts are held on legitimate interest
+    from today, sourced `lawful_basis_source` ("import Connections.csv").
     """
     result = ImportResult(dry_run=dry_run, on_duplicate=OnDuplicate(on_duplicate))
     progress = on_progress or (lambda message: None)
+    rows_read = on_rows_read or (lambda rows, done=False: None)
     try:
         text = content if isinstance(content, str) else text_decode(content)
         table = table_read(text)
     except ImportFileError as error:
         result.file_errors.append(error.message)
+        result.unreadable = True
         return result
     result.headers = table.headers
     result.header_line, result.delimiter = table.header_line, table.delimiter
@@ -129,14 +145,22 @@ def contact_import(
     result.file_errors = mapping_problems(result.headers, result.mapping)
     if result.file_errors:
         return result
-    plan = _ImportPlan(result, author=author)
+    plan = _ImportPlan(result, author=author, lawful_basis_source=lawful_basis_source)
     reading = _Reading(result, RowReader(result.headers, result.mapping))
     try:
         for line, cells in table.rows():
+            if max_rows is not None and result.rows >= max_rows:
+                raise ImportFileError(rows_over_limit_error(max_rows, line))
             reading.read(line, cells)
+            if result.rows % ROWS_READ_EVERY == 0:
+                rows_read(result.rows)
     except ImportFileError as error:
         result.file_errors.append(error.message)
+        result.unreadable = True
     result.skipped_empty = table.empty_rows
+    if result.unreadable:
+        return result
+    rows_read(result.rows, done=True)
     rows = reading.people()
     for start in range(0, len(rows), batch_size):
         plan.check(rows[start : start + batch_size])
@@ -259,9 +283,12 @@ class _Reading:
 class _ImportPlan:
     """What the import will write: new rows, contacts to fill in, organizations to create."""
 
-    def __init__(self, result: ImportResult, *, author: User | None = None) -> None:
+    def __init__(
+        self, result: ImportResult, *, author: User | None = None, lawful_basis_source: str = ""
+    ) -> None:
         self.result = result
         self.author = author
+        self.lawful_basis_source = lawful_basis_source.strip()[:200]
         self.today = timezone.localdate()
         # lowercase name -> [id or None while it is still to be created, name as written]
         self.organizations: dict[str, list[Any]] = {}
@@ -503,7 +530,8 @@ class _ImportPlan:
                             sorted(row.phone_keys), row.linkedin_url, row.linkedin_key, row.title,
                             self._organization_of(row.organization)[0], row.roles,
                             Contact.Role.CANDIDATE in row.roles, row.tags, row.source,
-                            row.location, False, False,
+                            row.location, False, False, Contact.LawfulBasis.LEGITIMATE_INTEREST,
+                            self.today, self.lawful_basis_source,
                         )
                     )  # fmt: skip
         return ids
@@ -559,7 +587,8 @@ SELECT c.id FROM contacts_contact AS c
 CONTACT_COPY_SQL = (
     "COPY contacts_contact (id, created_at, updated_at, first_name, last_name, emails, phones, "
     "phone_keys, linkedin_url, linkedin_key, title, organization_id, roles, was_candidate, tags, "
-    "source, location, email_opt_out, do_not_contact) FROM STDIN"
+    "source, location, email_opt_out, do_not_contact, lawful_basis, lawful_basis_on, "
+    "lawful_basis_source) FROM STDIN"
 )
 EMPLOYMENT_COPY_SQL = (
     "COPY contacts_employment (created_at, updated_at, contact_id, organization_id, "

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from contacts.importing import TARGETS
+from contacts.importing.reading import bytes_over_limit_error
 from contacts.models import ContactImport
 from core.forms import BootstrapForm
 
@@ -27,14 +28,10 @@ class ImportUploadForm(BootstrapForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        # A web import runs inside the request; bigger files go through the command.
+        # Bigger files go through the command. The upload is counted again as it is read.
         limit = settings.CONTACT_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit here is "
-                f"{limit // 1024 // 1024} MB. "
-                "Split it, or ask an admin to run `manage.py import_contacts` with it."
-            )
+            raise forms.ValidationError(bytes_over_limit_error(upload.size, limit))
         return upload
 
 

@@ -1,12 +1,17 @@
-"""CSV import pages: upload, then a dry-run preview with the column mapping, then the import."""
+"""CSV import pages: upload, then a dry-run preview with the column mapping, then the import.
+The preview is read by the worker: until it is there, the page shows how far the reading has come
+and, with htmx, asks again every second (a refresh does the same without JavaScript)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
+from contacts import importing as contacts_importing
 from contacts.models import ContactImport
 from contacts.selectors import contact_import_get
 from relationships import importing
@@ -23,10 +28,10 @@ def contact_import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            contact_import = importing.contact_import_start(
+            contact_import = contacts_importing.contact_import_stage(
                 file_name=upload.name,
-                content=upload.read(),
-                owner=request.user,
+                chunks=upload.chunks(),
+                created_by=request.user,
                 on_duplicate=form.cleaned_data["on_duplicate"],
             )
         except ValidationError as error:
@@ -38,11 +43,21 @@ def contact_import_upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 2: what the import would do; change the mapping and preview again, or import."""
+    """Step 2: how far the reading has come, then what the import would do; change the mapping
+    and preview again, or import."""
     try:
         contact_import = contact_import_get(import_id=pk, created_by=request.user)
     except ContactImport.DoesNotExist as error:
         raise Http404("You have no import with this number.") from error
+    polled = bool(request.htmx) and not request.htmx.history_restore_request
+    if contact_import.status == ContactImport.Status.READING:
+        return _reading(request, contact_import, polled=polled)
+    if polled:  # read while the page was polling: the whole page shows the preview now
+        return HttpResponseClientRefresh()
+    if contact_import.status == ContactImport.Status.FAILED:
+        return render(
+            request, "relationships/import_failed.html", {"contact_import": contact_import}
+        )
     result = contact_import.result
     form = ImportMappingForm(
         request.POST or None,
@@ -53,18 +68,9 @@ def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     imported = contact_import.status == ContactImport.Status.IMPORTED
     if request.method == "POST" and not imported and form.is_valid():
         try:
-            contact_import = importing.contact_import_preview(
-                contact_import=contact_import,
-                mapping=form.mapping(),
-                on_duplicate=form.cleaned_data["on_duplicate"],
-            )
+            return _preview_change(request, contact_import, form)
         except ValidationError as error:
             form.add_service_errors(error)
-        else:
-            if request.POST.get("action") != "import":
-                return redirect("relationships:contact-import-preview", pk=pk)
-            return _import(request, contact_import)
-    result = contact_import.result
     return render(
         request,
         "relationships/import_preview.html",
@@ -78,6 +84,30 @@ def contact_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+def _reading(request: HttpRequest, contact_import: ContactImport, *, polled: bool) -> HttpResponse:
+    """The progress: the page, or (polled) its partial alone."""
+    template = "partials/import_progress.html" if polled else "import_reading.html"
+    response = render(request, f"relationships/{template}", {"contact_import": contact_import})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _preview_change(
+    request: HttpRequest, contact_import: ContactImport, form: ImportMappingForm
+) -> HttpResponse:
+    """Preview again with the form's mapping (read by the worker), or import with it."""
+    mapping, on_duplicate = form.mapping(), form.cleaned_data["on_duplicate"]
+    if request.POST.get("action") != "import":
+        contacts_importing.contact_import_reread(
+            contact_import=contact_import, mapping=mapping, on_duplicate=on_duplicate
+        )
+        return redirect("relationships:contact-import-preview", pk=contact_import.pk)
+    contact_import = contacts_importing.contact_import_remap(
+        contact_import=contact_import, mapping=mapping, on_duplicate=on_duplicate
+    )
+    return _import(request, contact_import)
 
 
 def _import(request: HttpRequest, contact_import: ContactImport) -> HttpResponse:

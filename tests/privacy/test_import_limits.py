@@ -6,9 +6,13 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contacts.importing import ENCODING_ERROR, RowIssue, contact_import
-from contacts.importing.reading import UNCLOSED_QUOTE_ISSUE
-from contacts.importing.staging import contact_import_files_expire, rows_over_limit_error
+from contacts.importing import ENCODING_ERROR, ImportFileError, RowIssue, contact_import
+from contacts.importing.reading import (
+    UNCLOSED_QUOTE_ISSUE,
+    rows_over_limit_error,
+    text_chunks,
+)
+from contacts.importing.staging import contact_import_files_expire
 from contacts.models import Contact, ContactImport
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +61,18 @@ def test_a_csv_over_the_size_limit_is_refused_and_kept_nowhere(rosa_client, sett
     assert ContactImport.objects.count() == 0
 
 
+def test_a_csv_over_the_size_limit_is_refused_as_it_is_read():
+    chunks = [b"First Name\n", b"Ana\n" * 200_000, b"Ana\n" * 100_000]  # 1.1 MB in all
+
+    with pytest.raises(ImportFileError) as refused:
+        "".join(text_chunks(iter(chunks), max_bytes=1024 * 1024))
+
+    assert refused.value.message == (
+        "The file is 1.1 MB; the limit here is 1 MB. "
+        "Split it, or ask an admin to run `manage.py import_contacts` with it."
+    )
+
+
 def test_a_binary_file_is_refused_as_not_csv(rosa_client):
     content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
@@ -66,18 +82,32 @@ def test_a_binary_file_is_refused_as_not_csv(rosa_client):
     assert ContactImport.objects.count() == 0
 
 
-def test_a_200000_row_file_is_refused_over_the_row_limit(rosa_client):
+def test_a_200000_row_file_fails_its_reading_past_the_row_limit(rosa_client, csv_upload):
     content = b"First Name,Last Name\n" + b"".join(b"Ana%d,Souza\n" % n for n in range(200_000))
 
-    response = _upload(rosa_client, content)
+    response = csv_upload(rosa_client, content)
 
-    assert _file_errors(response) == [rows_over_limit_error(50_000)]
-    assert ContactImport.objects.count() == 0
+    failed = ContactImport.objects.get()
+    assert response["Location"] == f"/contacts/import/{failed.pk}/"
+    assert (failed.status, failed.rows_read, failed.content, failed.result) == (
+        "failed",
+        50_000,
+        "",
+        {},
+    )
+    assert failed.error == rows_over_limit_error(50_000, 50_002)
+    assert failed.error == (
+        "Row 50,002 is past the limit: the file has more than 50,000 contacts and the limit "
+        "here is 50,000. Split it, or ask an admin to run `manage.py import_contacts` with it."
+    )
+    page = rosa_client.get(response["Location"])
+    assert "Row 50,002 is past the limit" in page.content.decode()
+    assert Contact.objects.count() == 0
 
 
-def test_an_upload_never_imported_is_let_go_after_a_day(rosa_client, recruiter):
+def test_an_upload_never_imported_is_let_go_after_a_day(rosa_client, recruiter, csv_upload):
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
-        _upload(rosa_client, b"First Name\nAna\n")
+        csv_upload(rosa_client, b"First Name\nAna\n")
     kept = ContactImport.objects.get()
 
     with time_machine.travel(dt.datetime(2026, 3, 3, 8, 59, tzinfo=dt.UTC), tick=False):

@@ -50,7 +50,8 @@ def test_contact_new_page_shows_the_form(rosa_client):
     assert list(response.context["form"].fields) == [
         "first_name", "last_name", "emails", "phones", "linkedin_url", "title",
         "organization_name", "roles", "tags", "source", "location", "email_opt_out",
-        "do_not_contact", "tier", "create_anyway",
+        "do_not_contact", "lawful_basis", "lawful_basis_on", "lawful_basis_source", "tier",
+        "create_anyway",
     ]  # fmt: skip
     assert '<label class="form-label" for="id_emails">Emails</label>' in html
     assert 'name="create_anyway"' not in html  # offered only with duplicates

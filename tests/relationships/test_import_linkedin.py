@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contacts.importing import RowIssue, contact_import
 from contacts.models import Contact, ContactImport, Employment, Fact
@@ -141,11 +140,10 @@ def test_a_second_import_with_update_says_so_on_the_timeline_and_remembers_once(
 
 
 def test_the_pages_show_the_counts_and_a_file_with_warnings_imports_without_a_tick(
-    client, recruiter
+    client, recruiter, csv_upload
 ):
     client.force_login(recruiter)
-    file = SimpleUploadedFile("Connections.csv", MESSY.read_bytes(), content_type="text/csv")
-    client.post("/contacts/import/", {"file": file, "on_duplicate": "skip"})
+    csv_upload(client, MESSY.read_bytes(), name="Connections.csv")
     contact_import = ContactImport.objects.get()
     url = f"/contacts/import/{contact_import.pk}/"
 
