@@ -396,12 +396,12 @@ OUTBOX_HISTORY_SQL = [
     WHERE m.esp_message_id LIKE 'bench-%%'
     """,
     """
-    INSERT INTO followups_suppression (email, reason, message_id, created_at)
-    SELECT DISTINCT ON (lower(m.recipient)) lower(m.recipient), m.status, m.id, m.sent_at
+    INSERT INTO followups_suppression (email, email_hash, reason, message_id, created_at)
+    SELECT DISTINCT ON (lower(m.recipient)) lower(m.recipient), '', m.status, m.id, m.sent_at
     FROM followups_message m
     WHERE m.status IN ('bounced', 'complained') AND m.recipient <> ''
     ORDER BY lower(m.recipient), m.sent_at
-    ON CONFLICT (email) DO NOTHING
+    ON CONFLICT (email) WHERE email <> '' DO NOTHING
     """,
 ]
 

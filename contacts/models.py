@@ -3,7 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower, Now
 from django.utils import timezone
 
 from core.models import TimestampedModel
@@ -58,6 +58,11 @@ class Contact(TimestampedModel):
 
     CLIENT_SIDE_ROLES = frozenset({Role.CLIENT, Role.HIRING_MANAGER, Role.INTERVIEWER})
 
+    class LawfulBasis(models.TextChoices):
+        LEGITIMATE_INTEREST = "legitimate_interest", "Legitimate interest"
+        CONSENT = "consent", "Consent"
+        CONTRACT = "contract", "Contract"
+
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     # Normalised (lowercase) addresses; the first is the one we write to.
@@ -81,6 +86,24 @@ class Contact(TimestampedModel):
     location = models.CharField(max_length=200, blank=True)
     email_opt_out = models.BooleanField(default=False, help_text="No automatic emails.")
     do_not_contact = models.BooleanField(default=False, help_text="No contact at all.")
+    # Why we may hold this person's details, since when, and who or what says so ("import
+    # Connections.csv", "added by Rosa Reyes", "consent email"); the retention review
+    # (crm.privacy.retention) asks again once the date is old. The database defaults serve
+    # rows written without the ORM (the import's COPY).
+    lawful_basis = models.CharField(
+        max_length=24,
+        choices=LawfulBasis.choices,
+        default=LawfulBasis.LEGITIMATE_INTEREST,
+        db_default=LawfulBasis.LEGITIMATE_INTEREST,
+    )
+    lawful_basis_on = models.DateField(
+        "lawful basis since",
+        default=timezone.localdate,
+        db_default=Cast(Now(), models.DateField()),
+    )
+    lawful_basis_source = models.CharField(
+        "lawful basis source", max_length=200, blank=True, db_default=""
+    )
     # Lowercase "last first", the list's sort key (with id for keyset pagination).
     sort_name = models.GeneratedField(
         expression=Lower(
@@ -109,6 +132,13 @@ class Contact(TimestampedModel):
                 fields=["linkedin_key"],
                 condition=~models.Q(linkedin_key=""),
                 name="contacts_contact_linkedin",
+            ),
+            # The retention review: candidates (was_candidate stays true once they were one)
+            # by the date of their lawful basis.
+            models.Index(
+                fields=["lawful_basis_on"],
+                condition=models.Q(was_candidate=True),
+                name="contacts_contact_basis_review",
             ),
         ]
 
@@ -243,10 +273,16 @@ class Fact(TimestampedModel):
 
 
 class ContactImport(TimestampedModel):
-    """An uploaded CSV kept between its preview and the confirmed import (contacts.importing)."""
+    """An uploaded CSV kept between its preview and the confirmed import (contacts.importing).
+
+    Uploaded, it is `reading` while the worker reads and checks it (contacts.import_preview),
+    counting `rows_read` as it goes, then `previewed`, or `failed` with the `error` when the
+    file cannot be read (its content let go then)."""
 
     class Status(models.TextChoices):
+        READING = "reading", "Reading"
         PREVIEWED = "previewed", "Previewed"
+        FAILED = "failed", "Failed"
         IMPORTED = "imported", "Imported"
 
     class OnDuplicate(models.TextChoices):
@@ -263,6 +299,12 @@ class ContactImport(TimestampedModel):
         max_length=16, choices=OnDuplicate.choices, default=OnDuplicate.SKIP
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    # While reading: the data rows read so far, and how many there are once known (from the
+    # previous preview, or at the end of the reading).
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # Why a failed file could not be read ("Row 50,002: ..."); "" otherwise.
+    error = models.TextField(blank=True)
     # The last preview's or the import's report: counts, issues, the first rows.
     result = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -277,3 +319,14 @@ class ContactImport(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Import of {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def reading_progress(self) -> str:
+        """ "Reading your file… 12,000 rows so far", as the import page shows it while reading."""
+        if self.rows_total is not None and self.rows_read >= self.rows_total:
+            return f"Read {self.rows_total:,} rows; checking them against the contacts in Rapport…"
+        if self.rows_total is not None:
+            return f"Reading your file… {self.rows_read:,} of {self.rows_total:,} rows"
+        if self.rows_read:
+            return f"Reading your file… {self.rows_read:,} rows so far"
+        return "Reading your file…"

@@ -1,6 +1,7 @@
 """Who may change what in contacts (the rules of accounts.rules). Every recruiter sees the
 shared contact book and logs touches and facts on any contact; a contact's identities and
-consent (emails, phones, opt-outs) are changed by its owner, the owner's manager or an admin; a
+consent (emails, phones, opt-outs, lawful basis) are changed by its owner, the owner's manager or
+an admin, who also review its lawful basis when it is due (renew it, ask the person again); a
 remembered fact is edited or deleted by whoever wrote it down, their manager or an admin.
 
 Who owns a contact is known one layer up (relationships): it registers the resolver below."""
@@ -14,7 +15,17 @@ from accounts.rules import acts_for, acts_for_owner_of, acts_for_q
 from contacts.models import Contact, Fact
 
 # The fields only the owner, their manager or an admin change (the rest of a contact is shared).
-OWNER_FIELDS = frozenset({"emails", "phones", "email_opt_out", "do_not_contact"})
+OWNER_FIELDS = frozenset(
+    {
+        "emails",
+        "phones",
+        "email_opt_out",
+        "do_not_contact",
+        "lawful_basis",
+        "lawful_basis_on",
+        "lawful_basis_source",
+    }
+)
 
 _owner_resolver: list[Callable[[Contact], User | None]] = []
 _owner_path: list[str] = []
@@ -38,6 +49,12 @@ def can_change_contact_owner_fields(user: User, contact: Contact) -> bool:
     if owner is None:
         return user.is_authenticated
     return acts_for(user, owner)
+
+
+def can_review_lawful_basis(user: User, contact: Contact) -> bool:
+    """A retention review (renew the basis, ask the person again): the owner, their manager or
+    an admin; a contact nobody owns, a manager or an admin."""
+    return acts_for(user, contact_owner(contact))
 
 
 def can_change_fact(user: User, fact: Fact) -> bool:

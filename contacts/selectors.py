@@ -103,8 +103,9 @@ def contact_duplicate_match_list(
 
 
 def contact_import_get(*, import_id: int, created_by: User) -> ContactImport:
-    """One of the user's imports (another user's is ContactImport.DoesNotExist)."""
-    return ContactImport.objects.get(pk=import_id, created_by=created_by)
+    """One of the user's imports (another user's is ContactImport.DoesNotExist), without its
+    file: the page polling it while it is read asks every second."""
+    return ContactImport.objects.defer("content").get(pk=import_id, created_by=created_by)
 
 
 def contact_get(*, contact_id: int, related: tuple[str, ...] = ()) -> Contact:

@@ -20,6 +20,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
 
 ORGANIZATION_KIND = {"choices": Organization.Kind.choices, "enum_name": "OrganizationKind"}
+LAWFUL_BASIS = {"choices": Contact.LawfulBasis.choices, "enum_name": "LawfulBasis"}
 
 
 class OrganizationSummarySerializer(serializers.ModelSerializer):
@@ -87,6 +88,7 @@ class ContactFieldsSerializer(serializers.ModelSerializer):
     """A contact's own fields, without what other apps know about them."""
 
     organization = OrganizationSummarySerializer(read_only=True, allow_null=True)
+    lawful_basis = NamedChoiceField(read_only=True, **LAWFUL_BASIS)
 
     class Meta:
         model = Contact
@@ -104,6 +106,9 @@ class ContactFieldsSerializer(serializers.ModelSerializer):
             "location",
             "email_opt_out",
             "do_not_contact",
+            "lawful_basis",
+            "lawful_basis_on",
+            "lawful_basis_source",
         ]
         read_only_fields = fields
 
@@ -134,6 +139,16 @@ class ContactInputSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     email_opt_out = serializers.BooleanField(required=False)
     do_not_contact = serializers.BooleanField(required=False)
+    lawful_basis = NamedChoiceField(required=False, **LAWFUL_BASIS)
+    lawful_basis_on = serializers.DateField(
+        required=False, help_text="Since when the basis holds (default today; not in the future)."
+    )
+    lawful_basis_source = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text='Who or what says so (default on creation: "added by <you>").',
+    )
 
 
 class EmploymentSerializer(serializers.ModelSerializer):

@@ -27,6 +27,7 @@ from contacts.permissions import (
     can_change_contact_owner_fields,
     can_change_fact,
     can_delete_fact,
+    can_review_lawful_basis,
 )
 from contacts.search_index import contact_search_refresh, organization_search_refresh
 
@@ -44,8 +45,12 @@ CONTACT_DETAILS = (
     "source",
     "location",
 )
-# The fields `contact_update` changes: the details and the opt-outs.
-CONTACT_FIELDS = frozenset({*CONTACT_DETAILS, "email_opt_out", "do_not_contact"})
+# Why we may hold a person's details, since when, and who or what says so.
+LAWFUL_BASIS_FIELDS = frozenset({"lawful_basis", "lawful_basis_on", "lawful_basis_source"})
+# The fields `contact_update` changes: the details, the opt-outs and the lawful basis.
+CONTACT_FIELDS = frozenset(
+    {*CONTACT_DETAILS, "email_opt_out", "do_not_contact", *LAWFUL_BASIS_FIELDS}
+)
 ORGANIZATION_FIELDS = frozenset({"name", "kind", "domain", "website", "industry", "notes"})
 
 
@@ -160,8 +165,12 @@ def contact_create(
     email_opt_out: bool = False,
     do_not_contact: bool = False,
     started_on: date | None = None,
+    lawful_basis: str = Contact.LawfulBasis.LEGITIMATE_INTEREST,
+    lawful_basis_on: date | None = None,
+    lawful_basis_source: str = "",
 ) -> Contact:
-    """Create a contact and, when it has a title or an organization, its current position."""
+    """Create a contact and, when it has a title or an organization, its current position. Its
+    lawful basis holds from `lawful_basis_on` (today by default)."""
     contact = Contact(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -173,8 +182,12 @@ def contact_create(
         location=location.strip(),
         email_opt_out=email_opt_out,
         do_not_contact=do_not_contact,
+        lawful_basis=lawful_basis,
+        lawful_basis_on=lawful_basis_on or timezone.localdate(),
+        lawful_basis_source=lawful_basis_source.strip(),
         **contact_clean_identities(emails=emails, phones=phones, linkedin_url=linkedin_url),
     )
+    _lawful_basis_check(contact)
     contact.was_candidate = Contact.Role.CANDIDATE in contact.roles
     contact.full_clean(exclude=["sort_name"])
     contact.save()
@@ -195,8 +208,10 @@ def contact_update(
     """Change a contact. A new organization or title closes the current position and opens a new
     one dated `moved_on` (today by default): the career path is recorded, never overwritten.
 
-    `user` is who asks (None: the system, e.g. an unsubscribe link); emails, phones and opt-outs
-    are changed by the contact's owner, their manager or an admin only (contacts.permissions)."""
+    `user` is who asks (None: the system, e.g. an unsubscribe link); emails, phones, opt-outs
+    and the lawful basis are changed by the contact's owner, their manager or an admin only
+    (contacts.permissions). A new basis or date without a new source is sourced "changed by
+    <user>"."""
     unknown = set(changes) - CONTACT_FIELDS
     if unknown:
         raise ValueError(f"contact_update does not change {sorted(unknown)}")
@@ -223,6 +238,15 @@ def contact_update(
                 + ", ".join(field.replace("_", " ") for field in touched)
                 + "."
             )
+    basis_changed = any(
+        field in changes and changes[field] != getattr(contact, field)
+        for field in ("lawful_basis", "lawful_basis_on")
+    )
+    source_given = changes.get("lawful_basis_source", contact.lawful_basis_source) != (
+        contact.lawful_basis_source
+    )
+    if basis_changed and not source_given and user is not None:
+        changes["lawful_basis_source"] = f"changed by {user}"
     if "tags" in changes:
         changes["tags"] = _tags_clean(changes["tags"])
     if "roles" in changes:
@@ -234,12 +258,47 @@ def contact_update(
         setattr(contact, field, value.strip() if isinstance(value, str) else value)
     if Contact.Role.CANDIDATE in contact.roles:
         contact.was_candidate = True
+    if "lawful_basis_on" in changes:
+        _lawful_basis_check(contact)
     contact.full_clean(exclude=["sort_name"])
     contact.save()
     if moved:
         _employment_move(contact, moved_on=moved_on or timezone.localdate())
     contact_search_refresh([contact.pk])
     return contact
+
+
+@transaction.atomic
+def contact_lawful_basis_renew(*, contact: Contact, user: User) -> Contact:
+    """The owner (their manager, an admin) states after a retention review that the contact's
+    lawful basis still holds: it holds from today, "reviewed by <user>" (on the audit trail)."""
+    if not can_review_lawful_basis(user, contact):
+        raise PermissionDenied(
+            "Only the contact's owner, their manager or an admin reviews their lawful basis."
+        )
+    return contact_lawful_basis_record(
+        contact=contact, basis=contact.lawful_basis, source=f"reviewed by {user}"
+    )
+
+
+@transaction.atomic
+def contact_lawful_basis_record(*, contact: Contact, basis: str, source: str) -> Contact:
+    """A lawful basis that holds from today: a review renewed it, or the person consented (the
+    re-consent email's page, followups.consent). Whoever records it has checked who may."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact.lawful_basis = basis
+    contact.lawful_basis_on = timezone.localdate()
+    contact.lawful_basis_source = source.strip()[:200]
+    contact.full_clean(exclude=["sort_name"])
+    contact.save(
+        update_fields=["lawful_basis", "lawful_basis_on", "lawful_basis_source", "updated_at"]
+    )
+    return contact
+
+
+def _lawful_basis_check(contact: Contact) -> None:
+    if contact.lawful_basis_on and contact.lawful_basis_on > timezone.localdate():
+        raise ValidationError({"lawful_basis_on": "A lawful basis cannot start in the future."})
 
 
 def _employment_open(contact: Contact, *, started_on: date) -> Employment:

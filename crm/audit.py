@@ -15,7 +15,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -109,8 +109,18 @@ def _entries(condition: Q) -> list[HistoryRow]:
 def history_for_contact(contact: Contact) -> list[HistoryRow]:
     """The contact's own entries, its facts' (even deleted ones), relationship's, candidacies'
     and messages', newest first."""
+    return _entries(contact_entries_condition(contact))
+
+
+def contact_entries(contact: Contact) -> QuerySet[LogEntry]:
+    """Every entry about the contact's record (those of `history_for_contact`, all of them):
+    what a subject-access export shows and an erasure anonymises."""
+    return LogEntry.objects.filter(contact_entries_condition(contact)).order_by("timestamp", "id")
+
+
+def contact_entries_condition(contact: Contact) -> Q:
     types = _content_types(Contact, Fact, Relationship, Candidacy, Message)
-    return _entries(
+    return (
         Q(content_type=types[Contact], object_id=contact.pk)
         | Q(
             content_type__in=[types[Fact], types[Relationship]],

@@ -30,6 +30,10 @@ SECTION_BY_NAMESPACE = {
     "market": "market",
     "followups": "outbox",
     "dashboards": "dashboards",
+    # The retention review's actions, from My day (crm.privacy.retention).
+    "retention": "home",
+    # A person's data (export, erasure), from their contact page.
+    "privacy": "contacts",
 }
 # Relationships' handoff pages are their own section.
 SECTION_BY_PREFIX = {"relationships:handoff-": "handoffs"}

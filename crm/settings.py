@@ -258,6 +258,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # The audit trail (crm.audit) keeps entries this many days; crm.audit_prune deletes older ones.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# The retention review (crm.privacy.retention): a candidate untouched this many months, whose
+# lawful basis is as old, comes up on their owner's My day to renew, ask again or erase.
+RETENTION_CANDIDATE_MONTHS = env.int("RETENTION_CANDIDATE_MONTHS", default=24)
 
 # Planner statements run over this many primary keys of their driving table at a time.
 FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)

@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("followups.urls")),
     path("webhooks/anymail/", include("followups.webhooks")),
     path("dashboards/", include("dashboards.urls")),
+    path("privacy/", include("crm.privacy.urls")),
+    path("privacy/review/", include("crm.privacy.retention")),
     path("api/v1/", include("crm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

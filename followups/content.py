@@ -7,8 +7,6 @@ the truth as of sending, and planning 100,000 rows stays one INSERT ... SELECT.
 import base64
 import dataclasses
 import functools
-import hashlib
-import hmac
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -21,6 +19,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from core.hashing import keyed_hash
 from followups.models import (
     JobPolicy,
     MarketNoteUse,
@@ -307,26 +306,47 @@ def templates_current() -> dict[str, dict[str, str]]:
     return words
 
 
-def _unsubscribe_hash(purpose: bytes, data: bytes) -> bytes:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"followups.unsubscribe." + purpose + b":" + data, hashlib.sha256).digest()
+def _token_hash(salt: str, purpose: bytes, data: bytes) -> bytes:
+    return keyed_hash(salt.encode() + b"." + purpose, data)
 
 
-def _unsubscribe_mask(nonce: bytes) -> int:
-    return int.from_bytes(_unsubscribe_hash(b"mask", nonce)[:8], "big")
+def _token_mask(salt: str, nonce: bytes) -> int:
+    return int.from_bytes(_token_hash(salt, b"mask", nonce)[:8], "big")
 
 
-def unsubscribe_token(contact_id: int) -> str:
+def contact_token(contact_id: int, *, salt: str) -> str:
     """A signed, dated token that names the contact without showing its id: the id is XORed
     with a keyed hash of a nonce (itself a keyed hash of the id and the second, so without
     SECRET_KEY the token reveals nothing, and the same contact's tokens differ from one second
-    to the next), and the signature's timestamp makes it expire after UNSUBSCRIBE_VALIDITY. No
-    database row needed: the relay makes one for every message it sends."""
+    to the next), and the signature's timestamp makes it expire. No database row needed: the
+    relay makes one for every message it sends. `salt` names the use (unsubscribe, consent):
+    one use's token is no good for another."""
     second = int(time.time())
-    nonce = _unsubscribe_hash(b"nonce", f"{contact_id}:{second}".encode())[:8]
-    masked = (contact_id ^ _unsubscribe_mask(nonce)).to_bytes(8, "big")
+    nonce = _token_hash(salt, b"nonce", f"{contact_id}:{second}".encode())[:8]
+    masked = (contact_id ^ _token_mask(salt, nonce)).to_bytes(8, "big")
     value = _TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + masked).decode().rstrip("=")
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(value)
+    return signing.TimestampSigner(salt=salt).sign(value)
+
+
+def contact_token_read(token: str, *, salt: str, validity: timedelta) -> int:
+    """The contact a `contact_token` was made for; raises signing.BadSignature when forged or
+    made for another use, and signing.SignatureExpired (a BadSignature) when older than
+    `validity`."""
+    value = signing.TimestampSigner(salt=salt).unsign(token, max_age=validity)
+    if not value.startswith(_TOKEN_PREFIX):
+        raise signing.BadSignature("Malformed token.")
+    try:
+        raw = base64.urlsafe_b64decode(value[len(_TOKEN_PREFIX) :] + "==")
+    except ValueError as error:
+        raise signing.BadSignature("Malformed token.") from error
+    if len(raw) != 16:
+        raise signing.BadSignature("Malformed token.")
+    return int.from_bytes(raw[8:], "big") ^ _token_mask(salt, raw[:8])
+
+
+def unsubscribe_token(contact_id: int) -> str:
+    """The unsubscribe link's token, valid for UNSUBSCRIBE_VALIDITY (see contact_token)."""
+    return contact_token(contact_id, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_contact_id(token: str) -> int:
@@ -337,13 +357,7 @@ def unsubscribe_contact_id(token: str) -> int:
     value = signer.unsign(token, max_age=UNSUBSCRIBE_VALIDITY)
     if not value.startswith(_TOKEN_PREFIX):
         return int(signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_VALIDITY)["c"])
-    try:
-        raw = base64.urlsafe_b64decode(value[len(_TOKEN_PREFIX) :] + "==")
-    except ValueError as error:
-        raise signing.BadSignature("Malformed unsubscribe token.") from error
-    if len(raw) != 16:
-        raise signing.BadSignature("Malformed unsubscribe token.")
-    return int.from_bytes(raw[8:], "big") ^ _unsubscribe_mask(raw[:8])
+    return contact_token_read(token, salt=UNSUBSCRIBE_SALT, validity=UNSUBSCRIBE_VALIDITY)
 
 
 @functools.cache

@@ -44,6 +44,7 @@ class FollowUp(TimestampedModel):
         HANDOFF = "handoff", "Handoff"
         REPLY_OWED = "reply_owed", "A reply is owed"
         RATING = "rating", 'A "not good" rating'
+        ERASURE_REQUEST = "erasure_request", "The person asked to be forgotten"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followups"
@@ -242,6 +243,8 @@ class MessageKind(models.TextChoices):
     MANAGER_DIGEST = "manager_digest", "Manager's weekly digest"
     # Written by a recruiter on the contact page: sent as written, never from a template.
     ONE_OFF = "one_off", "One-off email"
+    # A retention review's question to the person (followups.consent): written when asked.
+    RECONSENT = "reconsent", "Re-consent request"
 
 
 # Promises to a person: when one cannot be delivered, the recruiter calls instead.
@@ -419,15 +422,22 @@ class Message(TimestampedModel):
 
 
 class Suppression(models.Model):
-    """An address we never email again."""
+    """An address we never email again: by the address itself, or, once its person was erased
+    (crm.privacy), only by its keyed hash (followups.suppression), so the address is gone and a
+    later import of it is still never mailed."""
 
     class Reason(models.TextChoices):
         BOUNCED = "bounced", "Bounced"
         COMPLAINED = "complained", "Complained (marked as spam)"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         MANUAL = "manual", "Added by hand"
+        ERASED = "erased", "Its person was erased"
 
-    email = models.CharField(max_length=254, unique=True)
+    # Lowercase; blank once only the hash is kept.
+    email = models.CharField(max_length=254, blank=True)
+    email_hash = models.CharField(
+        max_length=64, blank=True, help_text="Keyed hash of the address (erased people's)."
+    )
     reason = models.CharField(max_length=16, choices=Reason.choices)
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -435,10 +445,25 @@ class Suppression(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["email"]
+        ordering = ["email", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "email", condition=~Q(email=""), name="followups_suppression_email_unique"
+            ),
+            models.UniqueConstraint(
+                "email_hash",
+                condition=~Q(email_hash=""),
+                name="followups_suppression_hash_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(email_hash=""),
+                name="followups_suppression_address_or_hash",
+                violation_error_message="A suppression names an address or its hash.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.reason})"
+        return f"{self.email or 'an erased address'} ({self.reason})"
 
 
 class TrackingEvent(models.Model):

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from followups.models import FollowUp, Message, MessageKind, Policy, Rating, Suppression
+from followups.models import FollowUp, Message, MessageKind, Policy, Rating
+from followups.suppression import is_suppressed, suppressed_among
 from relationships import services as relationship_services
 from relationships.models import Interaction
 
@@ -61,7 +62,7 @@ def rating_request(*, message: Message, now: datetime | None = None) -> Rating |
         return None
     if contact.do_not_contact or contact.email_opt_out:
         return None
-    if Suppression.objects.filter(email=message.recipient.lower()).exists():
+    if is_suppressed(message.recipient):
         return None
     if Rating.objects.filter(contact=contact, requested_at__gt=now - ASK_AGAIN_AFTER).exists():
         return None
@@ -94,11 +95,7 @@ def closures_to_ask(messages: Sequence[Message], *, now: datetime) -> list[Messa
     ]
     if not closures:
         return []
-    suppressed = set(
-        Suppression.objects.filter(email__in={m.recipient.lower() for m in closures}).values_list(
-            "email", flat=True
-        )
-    )
+    suppressed = suppressed_among(m.recipient for m in closures)
     asked = set(
         Rating.objects.filter(
             contact_id__in={m.contact_id for m in closures},
@@ -166,7 +163,9 @@ def rating_values(rating: Rating | None) -> dict[str, str]:
 RATING_URL_FIELDS = tuple(f"rating_{answer}_url" for answer in Rating.Answer.values)
 
 
-def _manager_of(owner: User) -> User:
+def manager_of(owner: User) -> User:
+    """The first active manager of the owner's team (the owner when there is none): who hears
+    of what needs a manager (a “not good” rating, a request to be forgotten)."""
     manager = (
         User.objects.filter(team_id=owner.team_id, role=User.Role.MANAGER, is_active=True)
         .exclude(team_id=None)
@@ -193,7 +192,7 @@ def rating_answer(*, rating: Rating, answer: str, comment: str | None = None) ->
     if answer == Rating.Answer.NOT_GOOD and rating.followup_id is None:
         owner = rating.message.owner
         rating.followup = FollowUp.objects.create(
-            owner=_manager_of(owner),
+            owner=manager_of(owner),
             contact=rating.contact,
             candidacy_id=rating.message.candidacy_id,
             job_id=rating.message.job_id,

@@ -33,8 +33,9 @@ from mailparser_reply import EmailReplyParser
 
 from accounts.models import User
 from contacts.models import Contact
-from followups.models import FollowUp, InboundReply, Message, MessageKind, Policy, Suppression
+from followups.models import FollowUp, InboundReply, Message, MessageKind, Policy
 from followups.servicelevels import business_hours_after
+from followups.suppression import is_suppressed
 from relationships import services as relationship_services
 from relationships.models import Interaction
 
@@ -315,7 +316,7 @@ def one_off_email_queue(*, user: User, contact: Contact, subject: str, text: str
         errors["__all__"] = f"{contact} is marked do not contact."
     elif not recipient:
         errors["__all__"] = f"{contact} has no email address."
-    elif Suppression.objects.filter(email=recipient).exists():
+    elif is_suppressed(recipient):
         errors["__all__"] = f"{recipient} is suppressed: it bounced, complained or unsubscribed."
     if errors:
         raise ValidationError(errors)

@@ -1,9 +1,18 @@
 """Follow-through pages: follow-ups (new, complete, snooze), the outbox (list, preview, edit,
 send now, skip), templates with a live preview and the policy (admins), a job's overrides of the
-policy, and unsubscribe (no login: the signed link is the credential). Each views module keeps
-its own urlpatterns."""
+policy, and the pages of emails' links: unsubscribe, ratings and re-consent (no login: the
+signed link is the credential). Each views module keeps its own urlpatterns."""
 
-from followups.views import followups, outbox, policy, ratings, replies, templates, unsubscribe
+from followups.views import (
+    consent,
+    followups,
+    outbox,
+    policy,
+    ratings,
+    replies,
+    templates,
+    unsubscribe,
+)
 
 app_name = "followups"
 urlpatterns = [
@@ -14,4 +23,5 @@ urlpatterns = [
     *unsubscribe.urlpatterns,
     *replies.urlpatterns,
     *ratings.urlpatterns,
+    *consent.urlpatterns,
 ]

@@ -112,9 +112,11 @@ def contact_onboard(
     **contact_fields: Any,
 ) -> Contact:
     """A new contact and its relationship, owned by `owner`; `user` creates it (None: the
-    system)."""
+    system). Its lawful basis is sourced "added by <user>" unless the fields say otherwise."""
     if user is not None and not can_give_contact(user, owner):
         raise PermissionDenied("Only managers and admins give a new contact to another recruiter.")
+    if not (contact_fields.get("lawful_basis_source") or "").strip():
+        contact_fields["lawful_basis_source"] = f"added by {user or owner}"
     contact = contact_services.contact_create(**contact_fields)
     relationship_create(contact=contact, owner=owner, tier=tier)
     return contact

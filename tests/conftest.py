@@ -8,10 +8,13 @@ from pathlib import Path
 import psutil
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from contacts.models import ContactImport
+from contacts.tasks import import_preview
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import (
     SPAWNED,
@@ -181,3 +184,29 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+# --- the CSV import ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csv_upload(django_capture_on_commit_callbacks):
+    """Upload a CSV on the import page as `client`, then do here what the worker would do with
+    what the upload queued: read it for its preview (contacts.import_preview). `read=False` leaves
+    it queued, the import `reading`."""
+
+    def upload(client, content: bytes, *, name="people.csv", on_duplicate="skip", read=True):
+        file = SimpleUploadedFile(name, content, content_type="text/csv")
+        before = set(ContactImport.objects.values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            response = client.post(
+                "/contacts/import/", {"file": file, "on_duplicate": on_duplicate}
+            )
+        kept = ContactImport.objects.exclude(pk__in=before)
+        assert len(queued) == kept.count()  # one reading queued for each upload kept
+        if read:
+            for contact_import in kept:
+                import_preview.apply(args=[contact_import.pk])
+        return response
+
+    return upload

@@ -58,6 +58,31 @@ class ContactForm(BootstrapForm):
         label="Email opt-out", required=False, help_text="No automatic emails."
     )
     do_not_contact = forms.BooleanField(required=False, help_text="No contact at all.")
+    lawful_basis = forms.ChoiceField(
+        choices=Contact.LawfulBasis.choices,
+        initial=Contact.LawfulBasis.LEGITIMATE_INTEREST,
+        required=False,
+        help_text="Why we may keep their details: our legitimate interest as recruiters, their "
+        "consent, or a contract with them.",
+    )
+    lawful_basis_on = forms.DateField(
+        label="Lawful basis since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="A new contact's is today when blank.",
+    )
+    lawful_basis_source = forms.CharField(
+        label="Lawful basis source",
+        max_length=200,
+        required=False,
+        help_text="Who or what says so, e.g. “consent form at the fair”. Blank: added by you.",
+    )
+
+    def clean_lawful_basis_on(self):
+        basis_on = self.cleaned_data["lawful_basis_on"]
+        if basis_on and basis_on > timezone.localdate():
+            raise ValidationError("A lawful basis cannot start in the future.")
+        return basis_on
 
     def clean_emails(self) -> list[str]:
         return split_lines(self.cleaned_data["emails"], LIST_SEPARATORS)
@@ -103,7 +128,18 @@ class ContactForm(BootstrapForm):
             "location": data["location"],
             "email_opt_out": data["email_opt_out"],
             "do_not_contact": data["do_not_contact"],
+            **self.lawful_basis_fields(),
         }
+
+    def lawful_basis_fields(self) -> dict[str, Any]:
+        """The lawful basis as given: a field left out (or a blank basis or date) is not
+        given, so the service's default holds (new) or the contact's stays (edit)."""
+        given = {}
+        for name in ("lawful_basis", "lawful_basis_on", "lawful_basis_source"):
+            value = self.cleaned_data.get(name)
+            if self.add_prefix(name) in self.data and (value or name == "lawful_basis_source"):
+                given[name] = value
+        return given
 
     def duplicate_matches(self, *, exclude_id: int | None = None) -> list[DuplicateMatch]:
         data = self.cleaned_data
@@ -144,6 +180,9 @@ class ContactEditForm(ContactForm):
             "location": contact.location,
             "email_opt_out": contact.email_opt_out,
             "do_not_contact": contact.do_not_contact,
+            "lawful_basis": contact.lawful_basis,
+            "lawful_basis_on": contact.lawful_basis_on,
+            "lawful_basis_source": contact.lawful_basis_source,
             "moved_on": timezone.localdate(),
         }
 

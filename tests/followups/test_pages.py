@@ -42,8 +42,8 @@ def test_my_day_query_count_is_constant(rosa_client, recruiter, django_assert_nu
         )
         StatusUpdateFactory(owner=recruiter)
 
-    # session, user, agenda, outgoing messages, market notes to review
-    with django_assert_num_queries(5):
+    # session, user, agenda, outgoing messages, market notes to review, the privacy review
+    with django_assert_num_queries(6):
         rosa_client.get("/")
 
 

@@ -49,6 +49,9 @@ def contact_item_json(contact: Contact, relationship: dict | None = None, **chan
         "location": contact.location,
         "email_opt_out": False,
         "do_not_contact": False,
+        "lawful_basis": contact.lawful_basis,
+        "lawful_basis_on": contact.lawful_basis_on.isoformat(),
+        "lawful_basis_source": contact.lawful_basis_source,
         "relationship": relationship,
         **changes,
     }
