@@ -289,8 +289,8 @@ JOB_CLOSED_NEXT_STEP = (
     "I am letting everyone who was still in the running know, so there is nothing you need to do."
 )
 
-# Status updates and digests leave within a minute or two of falling due (the planner runs every
-# minute, the relay every few seconds): the date promised for the next one allows an hour more.
+# Digests leave within a minute or two of falling due (the planner runs every minute, the relay
+# every few seconds): the date promised for the next one allows an hour more.
 NEXT_UPDATE_SLACK = timedelta(hours=1)
 
 
@@ -492,11 +492,12 @@ def _date(moment: datetime) -> str:
 
 
 def _next_status_update(message: Message, batch: _Batch, leaves: datetime) -> datetime:
-    """The next update is planned a cadence after this one's touch and leaves after the review
-    window (planners.messages.STATUS_UPDATES_SQL)."""
+    """The next update falls due a cadence after this one's touch, and the planner writes it
+    early enough to leave before then (planners.messages.STATUS_UPDATES_SQL,
+    Policy.status_update_lead): the promise is the due time itself."""
     override = batch.job_cadences.get(message.job_id, (None, None))[0]
     days = override or batch.policy.update_cadence_days
-    return leaves + timedelta(days=days) + batch.policy.review_window + NEXT_UPDATE_SLACK
+    return leaves + timedelta(days=days)
 
 
 def _next_digest(message: Message, batch: _Batch, leaves: datetime) -> datetime | None:

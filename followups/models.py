@@ -111,6 +111,10 @@ class FollowUp(TimestampedModel):
         return self.is_open and self.due_at < timezone.now()
 
 
+# A status update leaves this long before its period ends (Policy.status_update_lead).
+STATUS_UPDATE_MARGIN = timedelta(hours=1)
+
+
 class Policy(models.Model):
     """The agency's follow-through defaults: one row (pk 1), edited by admins."""
 
@@ -175,6 +179,13 @@ class Policy(models.Model):
     @property
     def review_window(self) -> timedelta:
         return timedelta(hours=self.review_window_hours)
+
+    @property
+    def status_update_lead(self) -> timedelta:
+        """How long before a candidacy's update is due the planner writes it: the review
+        window, so the recruiter can still edit or skip it, plus a margin for the relay, so
+        the update leaves before its period ends, not a review window after it."""
+        return self.review_window + STATUS_UPDATE_MARGIN
 
     @property
     def closure_undo(self) -> timedelta:

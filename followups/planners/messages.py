@@ -20,7 +20,10 @@ def _insert(select: str) -> str:
 
 # An open candidacy without a candidate-facing touch for its cadence: one update per period.
 # Periods count from the last touch (or the candidacy's start): the k-th period is due at
-# base + k * cadence. A skipped update does not reset the clock; the next period plans the next.
+# base + k * cadence. The update is planned `lead` before that (Policy.status_update_lead) and
+# leaves a review window later, so it is sent before the period ends and the timer is met on
+# time; the key names the period's due date, so planning it early or again is a no-op.
+# A skipped update does not reset the clock; the next period plans the next.
 # The candidacies without a pending update are found first, on their own (OFFSET 0 keeps the
 # planner from joining every open candidacy's contact before the anti-join): on a minutely run
 # almost every due candidacy already has one, and the contacts are read only for the rest.
@@ -28,7 +31,7 @@ STATUS_UPDATES_SQL = _insert("""
 SELECT %(now)s, %(now)s, 'status_update', j.owner_id, c.contact_id, c.job_id, c.id,
     COALESCE(ct.emails[1], ''), '', '', '', false, '',
     'status_update:' || c.id || ':' || to_char(
-        c.base + c.cadence * floor(extract(epoch FROM %(now)s - c.base)
+        c.base + c.cadence * floor(extract(epoch FROM %(now)s + %(lead)s - c.base)
                                    / extract(epoch FROM c.cadence)),
         'YYYY-MM-DD'),
     %(now)s + %(review)s, NULL, 'scheduled', 0, '', NULL, NULL, '', '', NULL
@@ -42,7 +45,7 @@ FROM (
     ) p
     WHERE c.id >= %(lo)s AND c.id < %(hi)s
       AND c.decided_at IS NULL
-      AND p.base <= %(now)s - p.cadence
+      AND p.base <= %(now)s + %(lead)s - p.cadence
       AND NOT EXISTS (
           SELECT 1 FROM followups_message m
           WHERE m.candidacy_id = c.id AND m.kind = 'status_update'
@@ -58,7 +61,12 @@ WHERE NOT ct.do_not_contact
 def status_updates_plan(*, now: datetime, policy: Policy) -> int:
     return execute_chunked(
         STATUS_UPDATES_SQL,
-        {"now": now, "review": policy.review_window, "cadence": policy.update_cadence_days},
+        {
+            "now": now,
+            "review": policy.review_window,
+            "lead": policy.status_update_lead,
+            "cadence": policy.update_cadence_days,
+        },
         table="jobs_candidacy",
     )
 

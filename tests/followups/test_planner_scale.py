@@ -11,7 +11,9 @@ from django.utils import timezone
 from followups import planners
 from followups.models import FollowUp, Message, MessageKind, PlannerRun, Policy
 from followups.planners import plan_all
+from followups.planners.messages import status_updates_plan
 from followups.planners import sql as planner_sql
+from jobs.models import Candidacy
 from relationships.models import Relationship
 from tests.factories import CandidacyFactory, JobFactory, RelationshipFactory
 
@@ -175,19 +177,96 @@ def test_daily_touch_budget_is_per_recruiter(clock, recruiter, other_recruiter):
     assert per_owner == {"rosa": 2, "tom": 2}
 
 
+# The second period's update is planned from here on: its due time less the planner's lead.
+SECOND_PERIOD_PLANNED = T0 + timedelta(days=14) - Policy().status_update_lead
+
+
 def test_two_runs_either_side_of_a_cadence_boundary_leave_one_pending_update(clock, recruiter):
     candidacy = _quiet_candidacies(recruiter, 1)[0]
-    second_period = T0 + timedelta(days=14)
-    plan_all(now=second_period - timedelta(seconds=1))
-    later = plan_all(now=second_period + timedelta(seconds=1))
+    plan_all(now=SECOND_PERIOD_PLANNED - timedelta(seconds=1))
+    later = plan_all(now=SECOND_PERIOD_PLANNED + timedelta(seconds=1))
 
     assert later.status_updates == 0
-    assert Message.objects.filter(candidacy=candidacy, kind=MessageKind.STATUS_UPDATE).count() == 1
+    assert list(
+        Message.objects.filter(candidacy=candidacy, kind=MessageKind.STATUS_UPDATE).values_list(
+            "idempotency_key", flat=True
+        )
+    ) == [f"status_update:{candidacy.pk}:2026-03-09"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_straddling_a_cadence_boundary_leave_one_pending_update(recruiter):
+    """Two planners at once, one a second before the boundary, one a second after: each sees no
+    pending update, each writes a different key; the partial unique index makes the second
+    insert wait for the first and then do nothing (ON CONFLICT DO NOTHING), not fail."""
+    job = JobFactory(owner=recruiter)
+    start = timezone.now()
+    candidacies = [CandidacyFactory(job=job) for _ in range(20)]
+    Candidacy.objects.filter(pk__in=[c.pk for c in candidacies]).update(created_at=start)
+    boundary = start + timedelta(days=14) - Policy().status_update_lead
+    first_inserted, release = threading.Event(), threading.Event()
+    inserted, errors = {}, []
+
+    def before():
+        try:
+            with transaction.atomic():
+                inserted["before"] = status_updates_plan(
+                    now=boundary - timedelta(seconds=1), policy=Policy.current()
+                )
+                first_inserted.set()
+                release.wait(timeout=30)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            first_inserted.set()
+            connection.close()
+
+    def after():
+        try:
+            first_inserted.wait(timeout=30)
+            inserted["after"] = status_updates_plan(
+                now=boundary + timedelta(seconds=1), policy=Policy.current()
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=before), threading.Thread(target=after)]
+    for thread in threads:
+        thread.start()
+    blocked = _wait_for_a_backend_waiting_on_a_lock()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert blocked is True
+    assert inserted == {"before": 20, "after": 0}
+    keys = Message.objects.filter(kind=MessageKind.STATUS_UPDATE).values_list(
+        "idempotency_key", flat=True
+    )
+    first_due = (start + timedelta(days=7)).astimezone(UTC)
+    assert sorted(keys) == sorted(f"status_update:{c.pk}:{first_due:%Y-%m-%d}" for c in candidacies)
+
+
+def _wait_for_a_backend_waiting_on_a_lock() -> bool:
+    """Whether another backend of this database came to wait on a lock within 20 s."""
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        threading.Event().wait(0.1)
+    return False
 
 
 def test_a_second_pending_update_for_a_candidacy_is_refused_by_the_database(clock, recruiter):
     candidacy = _quiet_candidacies(recruiter, 1)[0]
-    plan_all(now=T0 + timedelta(days=14) - timedelta(seconds=1))
+    plan_all(now=T0 + timedelta(days=8))
     first = Message.objects.get(candidacy=candidacy)
 
     with (

@@ -14,10 +14,11 @@ from tests.followups.conftest import T0
 
 def test_status_update_planned_once_when_candidacy_goes_quiet(clock, recruiter):
     candidacy = CandidacyFactory(job=JobFactory(owner=recruiter))
-    clock.shift(timedelta(days=6, hours=23))
+    # Due a week after its start; planned the review window (4 h) plus an hour before that.
+    clock.shift(timedelta(days=6, hours=18, minutes=59))
     assert plan_all(now=timezone.now()).status_updates == 0
 
-    clock.shift(timedelta(hours=2))
+    clock.shift(timedelta(minutes=2))
     first = plan_all(now=timezone.now())
     second = plan_all(now=timezone.now())
 
@@ -29,6 +30,7 @@ def test_status_update_planned_once_when_candidacy_goes_quiet(clock, recruiter):
     assert message.recipient == candidacy.contact.emails[0]
     assert message.idempotency_key == f"status_update:{candidacy.pk}:2026-03-09"
     assert message.send_after == timezone.now() + timedelta(hours=4)
+    assert message.send_after == T0 + timedelta(days=7) - timedelta(minutes=59)
 
 
 def test_job_policy_overrides_the_cadence(clock, recruiter):
