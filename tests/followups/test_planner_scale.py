@@ -11,8 +11,8 @@ from django.utils import timezone
 from followups import planners
 from followups.models import FollowUp, Message, MessageKind, PlannerRun, Policy
 from followups.planners import plan_all
-from followups.planners.messages import status_updates_plan
 from followups.planners import sql as planner_sql
+from followups.planners.messages import status_updates_plan
 from jobs.models import Candidacy
 from relationships.models import Relationship
 from tests.factories import CandidacyFactory, JobFactory, RelationshipFactory
