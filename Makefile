@@ -19,7 +19,7 @@ DEPLOY_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=rapport.example.com \
 	SECRET_KEY=deploy-check-$$($(PY) -c "import secrets; print(secrets.token_urlsafe(48))") \
 	EMAIL_BACKEND=anymail.backends.test.EmailBackend
 
-.PHONY: run test bench chaos lint install lock upgrade browser services-up services-down clean help
+.PHONY: run test bench chaos simulate lint install lock upgrade browser services-up services-down clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -27,6 +27,7 @@ help:
 	@echo "make test   lint, migration and deploy checks, then every test"
 	@echo "make bench  generate a million contacts and measure (BENCH_ARGS=\"--scale 0.1\" for less)"
 	@echo "make chaos  relay 10,000 messages while workers, Redis and PostgreSQL fail (CHAOS_ARGS=...)"
+	@echo "make simulate  a 50-recruiter agency's year, hour by hour, on real workers (SIMULATE_ARGS=...)"
 	@echo "make services-up / services-down   start or stop the embedded PostgreSQL and Redis"
 	@echo "make lock   update uv.lock after a change to pyproject.toml (make upgrade: newest releases)"
 	@echo "make clean  remove .venv and .devdata (all local data)"
@@ -57,7 +58,7 @@ upgrade: $(UV)
 run: install
 	@$(WITH_SERVICES) sh -c '\
 		$(PY) manage.py migrate --noinput && \
-		$(PY) manage.py load_demo && \
+		{ [ "$${RAPPORT_DEMO:-1}" = 0 ] || $(PY) manage.py load_demo; } && \
 		echo && echo "Rapport is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops everything)" && echo && \
 		exec $(PY) -m devtools.runner --procfile Procfile'
 
@@ -95,6 +96,11 @@ bench: install
 # Relays due messages through workers and beat while faults strike; its own database and Redis.
 chaos: install
 	@$(WITH_SERVICES) $(PY) -m bench.chaos $(CHAOS_ARGS)
+
+# A simulated year of a 50-recruiter agency into its own database (rapport_simulate), left for
+# `make run` to open (README, "Simulated year").
+simulate: install
+	@$(WITH_SERVICES) $(PY) -m bench.simulate $(SIMULATE_ARGS)
 
 services-up: install
 	$(PY) -m devtools.services up

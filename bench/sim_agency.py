@@ -43,6 +43,9 @@ SOURCING_DAYS = 35
 CANDIDACY_MOVED = 0.10  # per open candidacy: the next step of its pipeline
 CANDIDATE_CALLED = 0.04  # per open candidacy: a call about where things are
 JOB_CANCELLED = 0.003  # per open job older than 3 weeks
+# Per open job whose sourcing is over and whose pipeline is empty: the client found someone
+# elsewhere or gave up, and the recruiter cancels it (about a fortnight later).
+JOB_ABANDONED = 0.1
 JOB_SPLIT = 0.002  # per open job with 4 or more open candidacies
 CHASE_DONE = 0.5  # per open client chase, per working hour
 
@@ -113,6 +116,9 @@ class Agency:
     def found(cls, *, recruiters: int, days: int, seed: int) -> Agency:
         """The agency on its first day: teams of ten with a manager each, an admin, and two
         clients per recruiter, each with a hiring manager who has an email address."""
+        from django.contrib.auth.hashers import make_password
+        from django.test import override_settings
+
         from accounts.models import Team, User
         from accounts.services import user_create
         from contacts.models import Organization
@@ -125,28 +131,31 @@ class Agency:
             Team.objects.create(name=f"Desk {n + 1}")
             for n in range(math.ceil(recruiters / TEAM_SIZE))
         ]
-        admin = user_create(
-            username="sim-admin", password=PASSWORD, email="sim-admin@rapport.example",
-            first_name="Ada", last_name="Admin", role=User.Role.ADMIN,
-        )  # fmt: skip
-        agency.users[admin.pk] = admin
-        for n, team in enumerate(teams):
-            manager = user_create(
-                username=f"sim-manager{n + 1}", password=PASSWORD,
-                email=f"sim-manager{n + 1}@rapport.example", first_name=rng.choice(FIRST),
-                last_name=rng.choice(LAST), role=User.Role.MANAGER, team=team,
+        # One password hash for every login (hashing 50 passwords costs 15 s of a run).
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            admin = user_create(
+                username="sim-admin", password=PASSWORD, email="sim-admin@rapport.example",
+                first_name="Ada", last_name="Admin", role=User.Role.ADMIN,
             )  # fmt: skip
-            agency.managers[team.pk] = manager
-            agency.users[manager.pk] = manager
-        for n in range(recruiters):
-            recruiter = user_create(
-                username=f"sim-recruiter{n + 1}", password=PASSWORD,
-                email=f"sim-recruiter{n + 1}@rapport.example", first_name=rng.choice(FIRST),
-                last_name=rng.choice(LAST), team=teams[n // TEAM_SIZE],
-            )  # fmt: skip
-            agency.recruiters.append(recruiter)
-            agency.active.add(recruiter.pk)
-            agency.users[recruiter.pk] = recruiter
+            agency.users[admin.pk] = admin
+            for n, team in enumerate(teams):
+                manager = user_create(
+                    username=f"sim-manager{n + 1}", password=PASSWORD,
+                    email=f"sim-manager{n + 1}@rapport.example", first_name=rng.choice(FIRST),
+                    last_name=rng.choice(LAST), role=User.Role.MANAGER, team=team,
+                )  # fmt: skip
+                agency.managers[team.pk] = manager
+                agency.users[manager.pk] = manager
+            for n in range(recruiters):
+                recruiter = user_create(
+                    username=f"sim-recruiter{n + 1}", password=PASSWORD,
+                    email=f"sim-recruiter{n + 1}@rapport.example", first_name=rng.choice(FIRST),
+                    last_name=rng.choice(LAST), team=teams[n // TEAM_SIZE],
+                )  # fmt: skip
+                agency.recruiters.append(recruiter)
+                agency.active.add(recruiter.pk)
+                agency.users[recruiter.pk] = recruiter
+        User.objects.filter(pk__in=list(agency.users)).update(password=make_password(PASSWORD))
         for n in range(2 * recruiters):
             owner = agency.recruiters[n % recruiters]
             name = f"{rng.choice(LAST)} {rng.choice(['GmbH', 'Ltd', 'AG', 'BV', 'Group'])} {n}"
@@ -263,11 +272,13 @@ class Agency:
             if age < SOURCING_DAYS and self._chance(CANDIDATE_ADDED, share):
                 self._candidate_add(job, owner)
             pipeline = open_candidacies[job.pk]
-            if age > 21 and self._chance(JOB_CANCELLED, share):
+            if (age > 21 and self._chance(JOB_CANCELLED, share)) or (
+                age >= SOURCING_DAYS and not pipeline and self._chance(JOB_ABANDONED, share)
+            ):
                 self._job_close(job, owner, "cancelled")
                 continue
             if len(pipeline) >= 4 and self._chance(JOB_SPLIT, share):
-                self._job_split(job, owner, pipeline)
+                self._job_split(job, owner)
                 continue
             for candidacy in pipeline:
                 if self._chance(CANDIDATE_CALLED, share):
@@ -355,10 +366,14 @@ class Agency:
         else:
             self.counts.jobs_cancelled += 1
 
-    def _job_split(self, job, owner, pipeline) -> None:
+    def _job_split(self, job, owner) -> None:
+        """Split the job in two, routing each open candidacy (read now: one may have been
+        added this step) to one side or both, as the split page asks."""
+        from jobs.models import Candidacy
         from jobs.services import job_open, job_split
 
-        routes = {c.pk: self.rng.choice(["a", "a", "b", "b", "both"]) for c in pipeline}
+        pipeline = Candidacy.objects.open().filter(job=job).order_by("id").values_list("pk")
+        routes = {pk: self.rng.choice(["a", "a", "b", "b", "both"]) for (pk,) in pipeline}
         with transaction.atomic():
             job_a, job_b = job_split(
                 job=job, user=owner, title_a=f"{job.title} (senior)",

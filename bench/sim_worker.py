@@ -22,6 +22,7 @@ when it is ready (`READY_KEY`). Failures are counted apart (`FAILED_KEY`), the l
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 
 from celery.signals import (
@@ -42,11 +43,14 @@ FINISHED_KEY = "simulate:finished"
 FAILED_KEY = "simulate:failed"
 ERROR_KEY = "simulate:error"
 READY_KEY = "simulate:ready"  # workers ready to take tasks
+TASK_SECONDS_KEY = "simulate:task_seconds"  # a hash: task name -> seconds spent in it
+TASK_COUNT_KEY = "simulate:task_count"  # a hash: task name -> runs
 
 __all__ = ["app"]
 
 _redis = None
 _travel = None
+_started = 0.0
 
 
 def clock_redis():
@@ -69,7 +73,8 @@ def count_published(**_) -> None:
 
 
 def _travel_in(**_) -> None:
-    global _travel
+    global _travel, _started
+    _started = time.perf_counter()
     moment = simulated_now()
     if moment is None:
         return
@@ -79,12 +84,17 @@ def _travel_in(**_) -> None:
     _travel.start()
 
 
-def _travel_back(**_) -> None:
+def _travel_back(sender=None, **_) -> None:
     global _travel
     if _travel is not None:
         _travel.stop()
         _travel = None
-    clock_redis().incr(FINISHED_KEY)
+    name = getattr(sender, "name", str(sender))
+    pipe = clock_redis().pipeline(transaction=False)
+    pipe.hincrbyfloat(TASK_SECONDS_KEY, name, time.perf_counter() - _started)
+    pipe.hincrby(TASK_COUNT_KEY, name, 1)
+    pipe.incr(FINISHED_KEY)
+    pipe.execute()
 
 
 def _failed(sender=None, exception=None, **_) -> None:

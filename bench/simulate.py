@@ -49,6 +49,7 @@ import inspect
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -68,6 +69,8 @@ from bench.sim_worker import (
     FINISHED_KEY,
     PUBLISHED_KEY,
     READY_KEY,
+    TASK_COUNT_KEY,
+    TASK_SECONDS_KEY,
     clock_redis,
     count_published,
 )
@@ -363,6 +366,8 @@ def run(args) -> dict:
                         queue,
                         "--hostname",
                         f"simulate{n}@%h",
+                        "--pool",
+                        args.pool,
                         "--concurrency",
                         str(args.concurrency),
                         "--without-gossip",
@@ -461,8 +466,10 @@ def simulate(args, *, conn, esp_log: Path, workers: list[Service]) -> dict:
             workers_check(workers)
             steps += 1
             if steps % (24 * 60 // args.step_minutes * 7) == 0:
-                say(f"day {day:3d}: {time.monotonic() - began:6.0f} s, {agency.counts.jobs_opened} "
-                    f"jobs, {agency.counts.candidacies} candidacies")  # fmt: skip
+                parts = ", ".join(f"{name} {value:.0f} s" for name, value in spent.items())
+                counts = agency.counts
+                say(f"day {day:3d}: {time.monotonic() - began:6.0f} s ({parts}), "
+                    f"{counts.jobs_opened} jobs, {counts.candidacies} candidacies")  # fmt: skip
             previous, now = now, now + step
         seconds = time.monotonic() - began
         figures = {
@@ -482,6 +489,12 @@ def simulate(args, *, conn, esp_log: Path, workers: list[Service]) -> dict:
     figures["task_failures"] = int(client.get(FAILED_KEY) or 0)
     figures["last_task_error"] = (client.get(ERROR_KEY) or b"").decode()
     figures["tasks"] = int(client.get(FINISHED_KEY) or 0)
+    runs = {k.decode(): int(v) for k, v in client.hgetall(TASK_COUNT_KEY).items()}
+    spent_in = {k.decode(): float(v) for k, v in client.hgetall(TASK_SECONDS_KEY).items()}
+    figures["tasks_by_name"] = {
+        name: {"runs": runs[name], "seconds": round(spent_in.get(name, 0.0), 1)}
+        for name in sorted(runs)
+    }
     figures["webhooks"] = dict(mailbox.counts)
     figures["agency"] = agency.counts.as_dict()
     figures["database"] = args.database
@@ -504,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     add("--start", type=dt.date.fromisoformat, help="first day (default: --days before today)")
     add("--step-minutes", type=int, default=60)
     add("--workers", type=int, default=2)
+    add("--pool", default="prefork", help="the workers' pool (prefork, as in production)")
     add("--concurrency", type=int, default=1, help="processes per worker")
     add("--latency", type=float, default=0.002, help="the fake ESP's seconds per send")
     add("--reply-share", type=float, default=0.05, help="candidate messages answered")
@@ -512,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     add("--keep-logs", action="store_true")
     add("--worker-loglevel", default="WARNING")
     args = parser.parse_args(argv)
+    # A SIGTERM ends the run like Ctrl-C: the workers, the ESP and the Redis it started stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     figures = run(args)
     text = json.dumps(figures, indent=2, default=str)
     if args.output:

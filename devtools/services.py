@@ -33,7 +33,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVDATA = Path(os.environ.get("RAPPORT_DEVDATA", BASE_DIR / ".devdata"))
-DATABASE_NAME = "rapport"
+# The embedded server's database; RAPPORT_DATABASE opens another one on it (say, the one
+# `make simulate` leaves behind).
+DATABASE_NAME = os.environ.get("RAPPORT_DATABASE") or "rapport"
 SERVICES_ENV = DEVDATA / "services.env"
 # A unix socket path must fit in sun_path (104 bytes on macOS, 108 on Linux).
 MAX_SOCKET_PATH = 100
