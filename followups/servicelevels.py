@@ -18,8 +18,8 @@ the timers of the five obligations, read from the live tables:
   candidate-facing touch (a status update or closure notice sent, a call, email or meeting).
 - closure: starts at a candidacy's decision; target the closure deadline; met by its closure
   notice sent (and not bounced or complained), or by the call made instead.
-- client_digest: starts at an open job's last digest sent (or its opening); target the digest
-  cadence; met by the next digest sent.
+- client_digest: starts at an open job's last digest sent (or its opening; a job split from
+  another, its creation); target the digest cadence; met by the next digest sent.
 - relationship_touch: starts at the relationship's last touch (or its start); target its cadence
   (the tier's); met by the next touch on the timeline.
 - client_decision: starts when a candidacy enters a stage that waits on the client (submitted,
@@ -340,6 +340,9 @@ _JOB_FROM = """
     LEFT JOIN followups_jobpolicy jp ON jp.job_id = j.id
     LEFT JOIN followups_policy pol ON pol.id = 1
 """
+# A job's digests are owed from its opening; a job split from another inherits the parent's
+# opening (jobs.services.SIBLING_FIELDS) but is owed nothing before it existed.
+_JOB_START = "GREATEST(j.opened_at, j.created_at)"
 _DIGESTS_SENT = """
     SELECT m.job_id, m.sent_at AS at FROM followups_message m
     WHERE m.kind = 'client_digest' AND m.job_id IS NOT NULL AND m.sent_at IS NOT NULL
@@ -358,7 +361,7 @@ def _digests(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
     }
     owner = _owner_filter("j.owner_id", owners)
     target = _DIGEST_TARGET
-    started = "COALESCE(ld.at, j.opened_at)"
+    started = f"COALESCE(ld.at, {_JOB_START})"
     current = (
         _select("client_digest", "j.id", **columns, started=started, target=target, met="NULL")
         + f""" {_JOB_FROM}
@@ -375,7 +378,7 @@ def _digests(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
         "job",
         columns,
         f"""{target} AS target, d.at,
-            COALESCE(lag(d.at) OVER (PARTITION BY j.id ORDER BY d.at), j.opened_at) AS prev
+            COALESCE(lag(d.at) OVER (PARTITION BY j.id ORDER BY d.at), {_JOB_START}) AS prev
         {_JOB_FROM}
         JOIN ({_DIGESTS_SENT}) d ON d.job_id = j.id
         WHERE j.opened_at IS NOT NULL
@@ -385,7 +388,7 @@ def _digests(window: TimerWindow, owners: Sequence[int] | None) -> list[str]:
         _select("client_digest", "j.id", **columns, started="ld.at", target=target, met="NULL")
         + f""" {_JOB_FROM}
         CROSS JOIN LATERAL (
-            SELECT COALESCE(max(d.at), j.opened_at) AS at FROM ({_DIGESTS_SENT}) d
+            SELECT COALESCE(max(d.at), {_JOB_START}) AS at FROM ({_DIGESTS_SENT}) d
             WHERE d.job_id = j.id AND d.at <= j.closed_at
         ) ld
         WHERE j.status <> 'open' AND j.opened_at IS NOT NULL AND j.closed_at IS NOT NULL

@@ -23,7 +23,7 @@ from followups.servicelevels import (
 )
 from followups.services import followup_complete
 from jobs.models import Candidacy
-from jobs.services import candidacy_close, candidacy_move, job_close
+from jobs.services import candidacy_close, candidacy_move, job_close, job_split
 from relationships.services import interaction_log, relationship_handoff
 from tests.factories import (
     CandidacyFactory,
@@ -240,6 +240,32 @@ def test_client_digest_timers_from_the_job_opening_and_each_digest_sent(recruite
     assert open_timers(T0 + 16 * DAY, "client_digest") == []
     assert brief(due_timers(T0 + 16 * DAY, "client_digest", T0 + 8 * DAY, T0 + 16 * DAY)) == [
         (T0 + 7 * DAY, T0 + 14 * DAY, None, TimerState.BREACHED)
+    ]
+
+
+def test_a_split_job_owes_its_first_digest_a_cadence_after_it_was_created(recruiter, clock):
+    """A sibling inherits the original's opening (jobs.services.splitting.SIBLING_FIELDS); its
+    first timer starts when it was created, not a period before it existed."""
+    job = JobFactory(owner=recruiter, hiring_manager=ContactFactory(roles=["hiring_manager"]))
+    clock.move_to(T0 + 7 * DAY)
+    plan_all(now=T0 + 7 * DAY)
+    assert relay_batch(now=T0 + 7 * DAY).sent == 1
+    clock.move_to(T0 + 10 * DAY)
+    job_a, job_b = job_split(job=job, user=recruiter, title_a="A", title_b="B", routes={})
+    assert job_a.opened_at == T0
+    assert plan_all(now=T0 + 10 * DAY).digests == 2  # the opening's grid: the day-7 period
+    assert relay_batch(now=T0 + 10 * DAY).sent == 2
+    clock.move_to(T0 + 14 * DAY)
+    plan_all(now=T0 + 14 * DAY)
+    assert relay_batch(now=T0 + 14 * DAY).sent == 2
+
+    timers = due_timers(T0 + 15 * DAY, "client_digest", T0, T0 + 18 * DAY)
+    assert sorted((t["job_id"], *b) for t, b in zip(timers, brief(timers), strict=True)) == [
+        (job.pk, T0, T0 + 7 * DAY, T0 + 7 * DAY, TimerState.MET),
+        (job_a.pk, T0 + 10 * DAY, T0 + 17 * DAY, T0 + 10 * DAY, TimerState.MET),
+        (job_a.pk, T0 + 10 * DAY, T0 + 17 * DAY, T0 + 14 * DAY, TimerState.MET),
+        (job_b.pk, T0 + 10 * DAY, T0 + 17 * DAY, T0 + 10 * DAY, TimerState.MET),
+        (job_b.pk, T0 + 10 * DAY, T0 + 17 * DAY, T0 + 14 * DAY, TimerState.MET),
     ]
 
 
