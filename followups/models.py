@@ -90,6 +90,12 @@ class FollowUp(TimestampedModel):
                 condition=Q(reason="call_instead"),
                 name="followups_call_instead_created",
             ),
+            # The cadence planner's daily touch budget: what each owner was given today.
+            models.Index(
+                fields=["owner", "created_at"],
+                condition=Q(reason="relationship_cadence"),
+                name="followups_cadence_owner_day",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -405,6 +411,16 @@ class Message(TimestampedModel):
                 name="followups_msg_esp_id",
             ),
             models.Index(fields=["contact", "-send_after"], name="followups_msg_contact"),
+            # The planners' minutely "call instead" sweep (services.CALL_INSTEAD_SQL) reads only
+            # the undeliverable obligations, not every message ever sent.
+            models.Index(
+                fields=["id"],
+                condition=Q(
+                    kind__in=["closure", "status_update"],
+                    status__in=["bounced", "complained", "failed", "suppressed"],
+                ),
+                name="followups_msg_undeliverable",
+            ),
             # Dashboards: what was sent in a period (deliverability, touches).
             models.Index(
                 fields=["sent_at"], condition=Q(sent_at__isnull=False), name="followups_msg_sent"
