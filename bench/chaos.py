@@ -503,12 +503,13 @@ def tally(conn, esp_log: Path, faults: list[Fault], settings, args) -> dict:
         else:
             unattributed += extra
     record_every, concurrency = settings.FOLLOWUPS_RELAY_RECORD_EVERY, args.concurrency
-    # The relay's statement (followups/relay.py): a process that dies between sending a chunk
-    # and recording it leaves at most that chunk (RECORD_EVERY messages; the sends in flight are
-    # part of it) to be sent again. A worker's main process takes its `concurrency` processes
-    # with it; a PostgreSQL termination fails every process's recording. Redis matters only
-    # under the ESP rate limit (it lives in Redis): a send that cannot take its turn fails the
-    # batch, and the chunk's accepted sends go unrecorded.
+    # The relay's statement (followups/relay.py): a process that dies between sending and
+    # recording leaves at most RECORD_EVERY messages (two chunks of half that, the one being
+    # recorded and the one on its way; the sends in flight are part of them) to be sent again.
+    # A worker's main process takes its `concurrency` processes with it; a PostgreSQL
+    # termination fails every process's recording. Redis matters only under the ESP rate limit
+    # (it lives in Redis): a send that cannot take its turn fails the batch, and its accepted
+    # sends not yet recorded go unrecorded.
     every_process = record_every * concurrency * args.workers
     bounds = {
         "child": record_every,

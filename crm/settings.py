@@ -264,8 +264,9 @@ RETENTION_CANDIDATE_MONTHS = env.int("RETENTION_CANDIDATE_MONTHS", default=24)
 
 # Planner statements run over this many primary keys of their driving table at a time.
 FOLLOWUPS_PLAN_CHUNK = env.int("FOLLOWUPS_PLAN_CHUNK", default=20000)
-# The relay: messages claimed per task, how often it records what it sent (a crashed worker
-# process re-sends at most this many; a worker node, this many per process), and how long a
+# The relay: messages claimed per task, how often it records what it sent (in chunks of half this
+# many, each sending while the one before is recorded: a crashed worker process re-sends at most
+# this many; a worker node, this many per process), and how long a
 # claim holds between renewals before the sweeper returns the message.
 FOLLOWUPS_RELAY_BATCH = env.int("FOLLOWUPS_RELAY_BATCH", default=500)
 FOLLOWUPS_RELAY_RECORD_EVERY = env.int("FOLLOWUPS_RELAY_RECORD_EVERY", default=50)

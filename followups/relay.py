@@ -3,16 +3,18 @@
 1. Claim: in a short transaction, `SELECT ... FOR UPDATE SKIP LOCKED` the due rows and mark them
    `sending` under this run's claim token with a lease (`lease_until`). Any number of workers
    share the outbox; a row another worker holds is skipped.
-2. Send, a chunk at a time: renew the lease of the chunk's rows (`UPDATE ... WHERE claim_token =
-   mine RETURNING id`) and send only the rows still held, up to FOLLOWUPS_RELAY_CONCURRENCY at
-   once (the work waits on the ESP's network), under the ESP account's shared rate limit
-   (followups.ratelimit). A live worker renews before every chunk, so its claim never expires
-   under it; a stalled or dead one loses the rows it has not reached yet.
-3. Record each chunk in one transaction: mark the sent ones `sent`, write their timeline rows and
-   the candidacies' candidate-facing touches. A send the ESP accepted is recorded even if the claim
-   was lost meanwhile. A worker killed between 2 and 3 leaves at most one chunk sent but
-   unrecorded (FOLLOWUPS_RELAY_RECORD_EVERY messages): the sweeper returns those rows after the
-   lease and they leave again. What was recorded as sent is never sent again.
+2. Send, a chunk (half of FOLLOWUPS_RELAY_RECORD_EVERY) at a time: renew the lease of the chunk's
+   rows (`UPDATE ... WHERE claim_token = mine RETURNING id`) and send only the rows still held,
+   up to FOLLOWUPS_RELAY_CONCURRENCY at once (the work waits on the ESP's network), under the ESP
+   account's shared rate limit (followups.ratelimit). A live worker renews before every chunk, so
+   its claim never expires under it; a stalled or dead one loses the rows it has not reached yet.
+3. Record each chunk in one transaction, while the next chunk's sends are on their way: mark the
+   sent ones `sent`, write their timeline rows and the candidacies' candidate-facing touches. A
+   send the ESP accepted is recorded even if the claim was lost meanwhile. At any moment at most
+   two chunks have left unrecorded (the one being recorded and the one sending), so a worker
+   process killed mid-batch leaves at most FOLLOWUPS_RELAY_RECORD_EVERY messages sent but
+   unrecorded: the sweeper returns those rows after the lease and they leave again. What was
+   recorded as sent is never sent again.
 """
 
 import logging
@@ -259,18 +261,11 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
     # The closure notices' ratings are opened as they leave (never for a preview).
     ratings = ratings_open_for(messages, now=now)
     rendered_all = render_list(messages, templates_current(), now=now, ratings=ratings)
-    chunk_size = settings.FOLLOWUPS_RELAY_RECORD_EVERY
     started = time.monotonic()
     sender = _Sender()
+    in_flight: _Chunk | None = None
     try:
-        for start in range(0, len(messages), chunk_size):
-            chunk = list(
-                zip(
-                    messages[start : start + chunk_size],
-                    rendered_all[start : start + chunk_size],
-                    strict=True,
-                )
-            )
+        for chunk in _chunks(messages, rendered_all):
             # The lease counts on the batch's clock (`now`, which tests move), plus real time.
             until = now + timedelta(seconds=time.monotonic() - started) + lease()
             held = claim_renew(claim, ids=[m.pk for m, _ in chunk], until=until)
@@ -288,22 +283,49 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
                     outcomes.not_sent.append((message, status, reason))
                 else:
                     sendable.append((message, rendered))
-            sender.send_all(sendable, outcomes, policy, send_by=send_by, started=started)
-            try:
-                _record(outcomes, claim=claim, now=now, result=result)
-            except DatabaseError:
-                # The at-least-once window, made visible: these left and will leave again.
-                if outcomes.sent:
-                    logger.error(
-                        "relay: the database failed recording %s messages the ESP accepted; "
-                        "they are sent again after their lease: %s",
-                        len(outcomes.sent),
-                        sorted(m.pk for m, _, _ in outcomes.sent),
-                    )
-                raise
+            sending = sender.submit(sendable, policy, send_by=send_by, started=started)
+            # This chunk's sends are on their way while the one before is recorded.
+            if in_flight is not None:
+                _finish(in_flight, sender, claim=claim, now=now, result=result)
+            in_flight = _Chunk(outcomes, sending)
+        if in_flight is not None:
+            _finish(in_flight, sender, claim=claim, now=now, result=result)
     finally:
         sender.close()
     return result
+
+
+def _chunks(messages: list[Message], rendered: list[Rendered]):
+    """The batch in chunks of half FOLLOWUPS_RELAY_RECORD_EVERY: a chunk's sends overlap the
+    recording of the chunk before, so at most RECORD_EVERY messages have left unrecorded at any
+    moment. Recording every send (1) overlaps nothing."""
+    record_every = max(1, settings.FOLLOWUPS_RELAY_RECORD_EVERY)
+    size = record_every // 2 if record_every > 1 else 1
+    for start in range(0, len(messages), size):
+        yield list(zip(messages[start : start + size], rendered[start : start + size], strict=True))
+
+
+@dataclass
+class _Chunk:
+    outcomes: _Outcomes
+    sending: list
+
+
+def _finish(chunk: _Chunk, sender, *, claim: Claim, now: datetime, result: RelayResult) -> None:
+    """Wait for a chunk's sends and record them."""
+    sender.collect(chunk.sending, chunk.outcomes)
+    try:
+        _record(chunk.outcomes, claim=claim, now=now, result=result)
+    except DatabaseError:
+        # The at-least-once window, made visible: these left and will leave again.
+        if chunk.outcomes.sent:
+            logger.error(
+                "relay: the database failed recording %s messages the ESP accepted; "
+                "they are sent again after their lease: %s",
+                len(chunk.outcomes.sent),
+                sorted(m.pk for m, _, _ in chunk.outcomes.sent),
+            )
+        raise
 
 
 class _Sender:
@@ -329,11 +351,10 @@ class _Sender:
                 self._backends.append(backend)
         return backend
 
-    def send_all(
-        self, sendable, outcomes: _Outcomes, policy: Policy, *, send_by: float, started: float
-    ) -> None:
-        def send(item):
-            message, rendered = item
+    def submit(self, sendable, policy: Policy, *, send_by: float, started: float) -> list:
+        """Start a chunk's sends; returns them, in order, for `collect`."""
+
+        def send(message: Message, rendered: Rendered):
             ratelimit.esp_turn_wait()
             if time.monotonic() > send_by:
                 # Stalled past the lease: the row may be someone else's now. Leave it.
@@ -341,9 +362,15 @@ class _Sender:
             kind, detail, wait = _send_one(self._backend(), message, rendered, policy)
             return kind, detail, wait, timedelta(seconds=time.monotonic() - started)
 
-        for message_rendered, outcome in zip(sendable, self._pool.map(send, sendable), strict=True):
-            message, rendered = message_rendered
-            kind, detail, wait, answered = outcome
+        return [
+            (message, rendered, self._pool.submit(send, message, rendered))
+            for message, rendered in sendable
+        ]
+
+    def collect(self, sending: list, outcomes: _Outcomes) -> None:
+        """Wait for the sends `submit` started and sort them into `outcomes`."""
+        for message, rendered, future in sending:
+            kind, detail, wait, answered = future.result()
             if kind == "sent":
                 outcomes.sent.append((message, rendered, detail))
             elif kind == "retry":
@@ -354,7 +381,8 @@ class _Sender:
                 logger.warning("relay: message %s left unsent, its lease ran out", message.pk)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        # After a failure, the sends not yet started never start; those on their way finish.
+        self._pool.shutdown(wait=True, cancel_futures=True)
         for backend in self._backends:
             backend.close()
 

@@ -6,10 +6,11 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from bench.fake_esp import Behaviour, FakeEsp, backend_settings
@@ -132,6 +133,50 @@ def test_concurrent_sends_each_leave_once_with_their_esp_id(recruiter, esp_facto
     assert "" not in esp_ids
 
 
+def test_a_chunk_sends_while_the_one_before_is_recorded(recruiter, esp_factory, settings):
+    """Chunks of half RECORD_EVERY: while chunk 0 is recorded, chunk 1 is already at the ESP."""
+    settings.FOLLOWUPS_RELAY_RECORD_EVERY = 4
+    settings.FOLLOWUPS_RELAY_CONCURRENCY = 4
+    esp = esp_factory(latency=0.05)
+    messages = _due_updates(recruiter, 6)
+    from followups import relay
+
+    at_ledger = []
+    record = relay._record
+
+    def record_noting_the_esp(outcomes, **kwargs):
+        at_ledger.append(esp.ledger.requests)
+        record(outcomes, **kwargs)
+
+    with patch.object(relay, "_record", record_noting_the_esp):
+        result = relay_batch(now=timezone.now())
+
+    assert (result.sent, len(esp.ledger.accepted)) == (6, 6)
+    # Three chunks recorded; recording chunk 0 (2 sent) began once chunk 1's 2 sends had
+    # reached the ESP (before chunks overlapped, it began at 2).
+    assert (len(at_ledger), at_ledger[0]) == (3, 4)
+    assert Message.objects.filter(status="sent").count() == len(messages)
+
+
+def test_a_failed_recording_starts_no_more_sends(recruiter, esp_factory, settings):
+    """The database fails recording chunk 0: the send of chunk 1 already on its way finishes, the
+    one queued behind it never starts. Left sent but unrecorded: 3, within RECORD_EVERY (4)."""
+    settings.FOLLOWUPS_RELAY_RECORD_EVERY = 4
+    settings.FOLLOWUPS_RELAY_CONCURRENCY = 1
+    esp = esp_factory(latency=0.05)
+    messages = _due_updates(recruiter, 10)
+    from followups import relay
+
+    def record_failing(outcomes, **kwargs):
+        raise DatabaseError("the connection was lost")
+
+    with patch.object(relay, "_record", record_failing), pytest.raises(DatabaseError):
+        relay_batch(now=timezone.now())
+
+    assert esp.ledger.accepted == Counter({m.idempotency_key: 1 for m in messages[:3]})
+    assert Message.objects.filter(status="sending").count() == 10
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_that_outlasts_the_lease_sends_each_message_once(recruiter, esp_factory, settings):
     """Another worker sweeps and relays all along; the owner renews its lease before each chunk,
@@ -168,7 +213,7 @@ def test_a_batch_that_outlasts_the_lease_sends_each_message_once(recruiter, esp_
 def test_a_stalled_owner_sends_nothing_after_its_lease_ran_out(recruiter, esp_factory, settings):
     """The owner's 3rd send hangs at the ESP past the lease; meanwhile another worker sweeps,
     re-claims and sends the rest. The owner records its hung send when it returns, and sends
-    nothing more: only the two messages of its chunk that left before the stall go twice."""
+    nothing more: only the hung message goes twice."""
     settings.FOLLOWUPS_RELAY_LEASE_SECONDS = 2
     settings.FOLLOWUPS_RELAY_RECORD_EVERY = 4
     settings.FOLLOWUPS_RELAY_CONCURRENCY = 1
@@ -187,17 +232,22 @@ def test_a_stalled_owner_sends_nothing_after_its_lease_ran_out(recruiter, esp_fa
     stalled.start()
     wait_until(lambda: esp.ledger.requests >= 3, timeout=10, what="the owner's stalled send")
     wait_until(
-        lambda: messages_sweep(now=timezone.now()) > 0, timeout=10, what="the lease to run out"
+        lambda: (
+            Message.objects.filter(status="sending", lease_until__lt=timezone.now()).count() == 6
+        ),
+        timeout=10,
+        what="the lease of the six unrecorded messages to run out",
     )
+    assert messages_sweep(now=timezone.now()) == 6
     relay_batch(now=timezone.now())
     stalled.join(timeout=30)
 
     keys = [m.idempotency_key for m in messages]
-    # The owner's first chunk: messages 0-3. 0 and 1 left before the stall and were sent again
-    # by the rival (not yet recorded); 2 hung, then left once more from the rival; 3 only once.
-    assert esp.ledger.accepted == Counter(
-        {keys[0]: 2, keys[1]: 2, keys[2]: 2, **dict.fromkeys(keys[3:], 1)}
-    )
+    # Chunks of 2 (half of RECORD_EVERY): 0 and 1 were recorded while 2 was sending; 2 hung,
+    # then left once more from the rival; 3, 4 and 5, queued behind it, found their lease run
+    # out and did not leave. (Before chunks overlapped their recording, with chunks of 4, 0 and
+    # 1 went twice too.)
+    assert esp.ledger.accepted == Counter({keys[2]: 2, **dict.fromkeys(keys[:2] + keys[3:], 1)})
     assert Message.objects.filter(status="sent").count() == 8
 
 

@@ -242,6 +242,7 @@ def test_database_connections_ended_mid_batch_leave_each_message_sent_once_or_in
         # The batch's next write fails; the worker takes its next task on a new connection.
         held.drain()
         assert held.process.poll() is None
+        first_pass = held.sent_keys()
         sent_before_sweep = set(
             Message.objects.filter(status="sent").values_list("idempotency_key", flat=True)
         )
@@ -259,12 +260,18 @@ def test_database_connections_ended_mid_batch_leave_each_message_sent_once_or_in
     sends = Counter(held.sent_keys())
     assert set(sends) == keys
     assert all(sends[key] == 1 for key in sent_before_sweep)
-    # Sent after the last record and before the failed one: sends 11 to 15, at most one interval.
+    # Sent twice: exactly those that left after the last record. The chunk whose record failed
+    # (sends 11 and 12; chunks are 2, half of RECORD_EVERY) and what of the next chunk, already
+    # on its way, left before the failure stopped it (0 to 2 sends, as the threads raced):
+    # within RECORD_EVERY (5).
     twice = sorted(key for key, count in sends.items() if count == 2)
-    assert sorted(sends.values()) == [1] * 25 + [2] * 5
-    # ... and said so in the worker's log, by message id.
-    ids = sorted(Message.objects.filter(idempotency_key__in=twice).values_list("pk", flat=True))
+    assert twice == sorted(first_pass[10:])
+    assert 2 <= len(twice) <= 4
+    # ... and the failed chunk said so in the worker's log, by message id.
+    ids = sorted(
+        Message.objects.filter(idempotency_key__in=first_pass[10:12]).values_list("pk", flat=True)
+    )
     assert (
-        "relay: the database failed recording 5 messages the ESP accepted; they are sent again "
+        "relay: the database failed recording 2 messages the ESP accepted; they are sent again "
         f"after their lease: {ids}"
     ) in held.log_path.read_text()
