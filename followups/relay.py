@@ -245,6 +245,9 @@ def _retry_after(error: Exception) -> timedelta | None:
 
 def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
     """Claim, send and record one batch of due messages."""
+    # The batch's clock is `now` (which tests move) plus the real time since this line: read
+    # before the claim and the rendering, so an ESP's answer is never dated earlier than it came.
+    started = time.monotonic()
     limit = limit or relay_batch_size()
     claim = messages_claim(now=now, limit=limit)
     result = RelayResult(claimed=len(claim.ids), more=len(claim.ids) == limit)
@@ -261,7 +264,6 @@ def relay_batch(*, now: datetime, limit: int | None = None) -> RelayResult:
     # The closure notices' ratings are opened as they leave (never for a preview).
     ratings = ratings_open_for(messages, now=now)
     rendered_all = render_list(messages, templates_current(), now=now, ratings=ratings)
-    started = time.monotonic()
     sender = _Sender()
     in_flight: _Chunk | None = None
     try:
