@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms, template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -18,3 +20,17 @@ def select_groups(field: forms.BoundField) -> list[tuple[str | None, list[dict[s
     widget = field.field.widget
     value = widget.format_value(field.value())
     return [(group, options) for group, options, _ in widget.optgroups(field.html_name, value, {})]
+
+
+@register.filter
+def option_tags(options: list[dict[str, Any]]) -> SafeString:
+    """`<option value="…"[ selected]>label</option>` for each of a select_groups group: the markup
+    a template loop over them printed, at a quarter of its cost (fifty recruiters in a filter)."""
+    return SafeString(
+        "".join(
+            f'<option value="{conditional_escape(option["value"])}"'
+            f"{' selected' if option['selected'] else ''}>{conditional_escape(option['label'])}"
+            "</option>"
+            for option in options
+        )
+    )

@@ -79,6 +79,26 @@ def test_contact_list_row_shows_links_owner_tier_and_overdue_badge(rosa_client, 
     assert '<span class="text-body-secondary">Nobody</span>' in html  # Cleo Park
 
 
+def test_contact_list_row_escapes_what_people_typed(rosa_client, recruiter):
+    """The rows are built in Python (ROW_HTML), so their escaping is the view's, not the
+    template engine's: names, titles, organizations and tags print as text."""
+    organization = OrganizationFactory(name="Smith & <Sons>")
+    contact = contact_create(
+        first_name="<b>Ann</b>", last_name="O'Hara", title='"Lead" <i>dev</i>',
+        organization=organization, roles=["candidate"], tags=["<script>x</script>"],
+    )  # fmt: skip
+    RelationshipFactory(contact=contact, owner=recruiter, tier="A")
+
+    html = rosa_client.get(LIST_URL).content.decode()
+
+    assert f'<a href="/contacts/{contact.pk}/">&lt;b&gt;Ann&lt;/b&gt; O&#x27;Hara</a>' in html
+    assert "<td>&quot;Lead&quot; &lt;i&gt;dev&lt;/i&gt;</td>" in html
+    assert f'<a href="/organizations/{organization.pk}/">Smith &amp; &lt;Sons&gt;</a>' in html
+    assert '<span class="badge text-bg-light border">&lt;script&gt;x&lt;/script&gt;</span>' in html
+    assert "<b>Ann</b>" not in html
+    assert "<script>x" not in html
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
