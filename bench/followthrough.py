@@ -41,6 +41,9 @@ ESP_RUNS = {
     "calm": {},
     "errors": {"share_429": 0.02, "share_5xx": 0.01},
 }
+# The errors run is judged on "each sent exactly once", not on its time: a 5 s backoff (the
+# product's is 30 s, doubling) keeps its tail of retries from outlasting the section's bound.
+ESP_RUN_SETTINGS = {"errors": {"FOLLOWUPS_RELAY_BACKOFF_SECONDS": "5"}}
 
 
 def say(message: str) -> None:
@@ -216,6 +219,15 @@ def hold_backlog(started: dt.datetime) -> int:
     from followups.models import Message
 
     return Message.objects.filter(created_at__gte=started, status="scheduled").update(
+        send_after=started + dt.timedelta(days=30)
+    )
+
+
+def outbox_hold(job_ids: list[int], started: dt.datetime) -> int:
+    """These jobs' messages wait a month, out of a run measured on the others."""
+    from followups.models import Message
+
+    return Message.objects.filter(job_id__in=job_ids, status="scheduled").update(
         send_after=started + dt.timedelta(days=30)
     )
 
@@ -458,8 +470,12 @@ def main(argv: list[str] | None = None) -> int:
         figures["sendable"] = sendable(job_ids)
         emit(figures)
         for workers in (1, 2):
+            # One worker is measured on a tenth of the jobs: its figure is a rate (the one
+            # beside two workers'), and the whole 100,000 would cost the bench five minutes.
+            jobs = job_ids if workers == 2 else job_ids[: max(1, len(job_ids) // 10)]
             outbox_reset(job_ids, timezone.now(), started)
-            seconds, peak, sent = relay_run(job_ids, workers, args.timeout)
+            outbox_hold(sorted(set(job_ids) - set(jobs)), started)
+            seconds, peak, sent = relay_run(jobs, workers, args.timeout)
             figures[f"relay_seconds_{workers}"] = seconds
             figures[f"relay_rate_{workers}"] = sent / seconds if seconds else 0.0
             figures[f"sent_{workers}"] = sent
@@ -471,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 outbox_reset(job_ids, timezone.now(), started)
                 seconds, peak, sent = relay_run(
-                    job_ids, 2, args.timeout, backend_env=backend_settings(esp.api_url),
+                    job_ids, 2, args.timeout,
+                    backend_env={**backend_settings(esp.api_url), **ESP_RUN_SETTINGS.get(name, {})},
                     in_flight=args.in_flight,
                 )  # fmt: skip
                 accepted = esp.accepted()
