@@ -272,15 +272,20 @@ def outbox_reset(job_ids: list[int], now: dt.datetime, started: dt.datetime) -> 
 
 
 def sendable(job_ids: list[int]) -> int:
+    """The messages the relay may send: an address, not opted out, not "do not contact", and
+    not on the suppression list (the relay's own check, followups.suppression)."""
     from followups.models import Message
+    from followups.suppression import suppressed_among
 
-    return (
+    recipients = list(
         Message.objects.filter(job_id__in=job_ids, kind="status_update")
         .exclude(recipient="")
         .exclude(contact__email_opt_out=True)
         .exclude(contact__do_not_contact=True)
-        .count()
+        .values_list("recipient", flat=True)
     )
+    suppressed = suppressed_among(set(recipients))
+    return sum(1 for recipient in recipients if recipient.strip().lower() not in suppressed)
 
 
 def pending(job_ids: list[int]) -> int:
