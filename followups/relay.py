@@ -18,6 +18,7 @@
 """
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from requests.utils import get_environ_proxies, get_netrc_auth
 
 from followups import ratelimit
 from followups.content import render_list, templates_current, unsubscribe_url
@@ -348,6 +350,7 @@ class _Sender:
         if backend is None:
             backend = get_connection(fail_silently=False)
             backend.open()
+            session_settle(backend)
             self._local.backend = backend
             with self._lock:
                 self._backends.append(backend)
@@ -387,6 +390,27 @@ class _Sender:
         self._pool.shutdown(wait=True, cancel_futures=True)
         for backend in self._backends:
             backend.close()
+
+
+def session_settle(backend) -> None:
+    """Read what requests takes from the environment (proxies, the CA bundle, ~/.netrc) once for
+    a sending thread's session instead of once per message. Left to itself, requests looks again
+    for every request: a stat of ~/.netrc and a walk over os.environ per message, each a hand-off
+    of the interpreter lock among the sending threads (an eighth of a worker's time at 16 in
+    flight, bench/README.md). Every request of a backend goes to its one API host, so the answers
+    are the same for all of them. A backend without a requests session (anymail's test backend,
+    SES's boto3) is left as it is."""
+    session = getattr(backend, "session", None)
+    url = getattr(backend, "api_url", None)
+    if session is None or not url or not getattr(session, "trust_env", False):
+        return
+    session.proxies = {**get_environ_proxies(url), **session.proxies}
+    if session.verify is True:
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        session.verify = bundle or True
+    if session.auth is None:
+        session.auth = get_netrc_auth(url)
+    session.trust_env = False
 
 
 def _send_one(

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from requests.utils import get_netrc_auth
 
 from bench.fake_esp import Behaviour, FakeEsp, backend_settings
 from followups import tasks
@@ -131,6 +132,20 @@ def test_concurrent_sends_each_leave_once_with_their_esp_id(recruiter, esp_facto
     esp_ids = set(Message.objects.values_list("esp_message_id", flat=True))
     assert len(esp_ids) == 24
     assert "" not in esp_ids
+
+
+def test_requests_reads_the_environment_once_per_sending_thread_not_per_message(
+    recruiter, esp_factory, settings
+):
+    settings.FOLLOWUPS_RELAY_CONCURRENCY = 2
+    esp = esp_factory()
+    messages = _due_updates(recruiter, 10)
+
+    with patch("requests.sessions.get_netrc_auth", wraps=get_netrc_auth) as per_request:
+        result = relay_batch(now=timezone.now())
+
+    assert (result.sent, per_request.call_count) == (10, 0)
+    assert esp.ledger.accepted == Counter({m.idempotency_key: 1 for m in messages})
 
 
 def test_a_chunk_sends_while_the_one_before_is_recorded(recruiter, esp_factory, settings):
