@@ -632,7 +632,7 @@ def measure_follow_through(
          "≤ 150 s (100,000)"),
         ("fake ESP with 2% 429 and 1% 5xx: accepted exactly once", "messages",
          "each sendable once"),
-        ("worker peak memory (2 processes)", "MiB", "≤ 300 MiB"),
+        ("worker peak memory (2 processes, PSS)", "MiB", "≤ 300 MiB"),
     ]  # fmt: skip
     # Its own process group: a section that times out ends with every worker it started (an
     # orphaned worker would go on taking the next run's messages from the same queue).
@@ -721,13 +721,18 @@ def measure_follow_through(
             twice == 0 and accepted == sent == got["sendable"],
             f"{sent:,} recorded sent of {got['sendable']:,} sendable, {twice} accepted twice",
         )  # fmt: skip
-    peaks = [got[key] for key in ("peak_mib_2", "esp_calm_peak_mib", "esp_errors_peak_mib")
-             if key in got]  # fmt: skip
-    if not peaks:
+    runs = [name for name in ("peak_mib_2", "esp_calm_peak_mib", "esp_errors_peak_mib")
+            if name in got]  # fmt: skip
+    if not runs:
         missing(9, "peak_mib_2")
         return
-    peak = max(peaks)
-    report.add(names[9][0], peak, "MiB", names[9][2], peak <= 300)
+    # PSS: a page the forked processes share counts once (bench.followthrough.worker_memory).
+    peak = max(got[name] for name in runs)
+    rss = max(got.get(name.replace("peak_mib", "peak_rss_mib"), 0.0) for name in runs)
+    report.add(
+        names[9][0], peak, "MiB", names[9][2], peak <= 300,
+        f"PSS of the main process and its 2; RSS summed {rss:,.1f} MiB",
+    )  # fmt: skip
 
 
 def figure_line(figure: Figure) -> str:

@@ -78,7 +78,7 @@ def test_bench_smoke_reports_every_figure(tmp_path):
         "planners, a second run started together",
         "planned and sent via the fake ESP at 80 ms, 100 (2 workers)",
         "fake ESP with 2% 429 and 1% 5xx: accepted exactly once",
-        "worker peak memory (2 processes)",
+        "worker peak memory (2 processes, PSS)",
         "inbound replies recorded per second (1 web worker)",
         "dashboard overview with the replies owed, computed this week",
     ]
@@ -88,6 +88,10 @@ def test_bench_smoke_reports_every_figure(tmp_path):
     assert unmeasured == []
     assert figures["fake ESP with 2% 429 and 1% 5xx: accepted exactly once"]["ok"] is True
     assert figures["planners, a second run started together"]["ok"] is True
+    # PSS counts the pages the forked pool shares with the main process once; RSS in each.
+    memory = figures["worker peak memory (2 processes, PSS)"]
+    rss = float(memory["note"].rsplit("RSS summed ", 1)[1].split()[0].replace(",", ""))
+    assert 0 < memory["value"] < rss
     # Every reply posted was threaded by its token, landed on a timeline and is owed an answer.
     replies = figures["inbound replies recorded per second (1 web worker)"]
     assert (replies["ok"], replies["note"].split(" in ")[0]) == (None, "50")
